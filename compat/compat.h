@@ -1,0 +1,116 @@
+/*
+ * The one header through which src/ reaches the host.  src/ never tests
+ * __linux__ or __FreeBSD__: the Makefiles define HAVE_* after probing, and
+ * each shim below picks its implementation from them.  PORTABLE=1 builds
+ * define none of the optional HAVE_* so the fallbacks run on Linux too.
+ *
+ * Conventions: functions return 0 or -1 with errno set, like the system
+ * calls they stand for.  A file is named by a "handle triple": its own fd
+ * (a control fd, possibly O_PATH, or -1 where none could be opened), and
+ * its parent directory fd plus its name in that directory (-1/NULL for an
+ * export root).  Shims use the fd when they can, the parent and name
+ * otherwise, and never follow a symlink either way.
+ */
+#ifndef COMPAT_H
+#define COMPAT_H
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/*
+ * ctlopen.c: open a control fd for dirfd/name without following a final
+ * symlink and without blocking on a FIFO.  Tries O_RDONLY|O_NONBLOCK, then
+ * O_PATH where the platform has it.  On success *fdp is the new fd (or -1
+ * when the file exists but no fd could be had on this platform: a symlink
+ * or an unreadable file without O_PATH) and *st describes the file.
+ * ENOENT fails at once.
+ */
+int	compat_ctlopen(int dirfd, const char *name, int *fdp, struct stat *st);
+
+/* ctlopen.c: 1 if fd can do I/O (not an O_PATH fd), else 0. */
+int	compat_fd_is_io(int fd);
+
+/* emptypath.c: the AT_EMPTY_PATH family on a handle triple. */
+int	compat_fstat(int fd, int pfd, const char *name, struct stat *st);
+int	compat_fchown(int fd, int pfd, const char *name, uid_t, gid_t);
+int	compat_fchmod(int fd, int pfd, const char *name, mode_t);
+ssize_t	compat_readlink(int fd, int pfd, const char *name, char *, size_t);
+/* Hard link the file to newdirfd/newname; st is what the file must be. */
+int	compat_link(int fd, int pfd, const char *name, const struct stat *st,
+	    int newdirfd, const char *newname);
+
+/*
+ * utimens.c: set times, ts as for utimensat(2) (UTIME_NOW/UTIME_OMIT
+ * honoured; where the platform lacks them the shim emulates them).
+ * Symlinks are changed without following them.
+ */
+int	compat_utimens(int fd, int pfd, const char *name, mode_t type,
+	    const struct timespec ts[2]);
+
+/*
+ * reopen.c: open the file behind a handle with host open flags (no
+ * O_CREAT).  Never by a path string built from client input: through
+ * /proc/self/fd where the platform has it, else openat(pfd, name,
+ * O_NOFOLLOW) and a check that the result is still dev/ino (ESTALE if a
+ * different file was swapped in).
+ */
+int	compat_reopen(int fd, int pfd, const char *name, dev_t, ino_t,
+	    int hostflags);
+
+/*
+ * xattr.c: extended attributes in the user namespace at least, on a
+ * handle triple.  Names are Linux-style ("user.foo").  ENOTSUP where the
+ * host has none.  The get/list calls with a NULL buffer and size 0 return
+ * the size needed.  flags are host XATTR_CREATE/XATTR_REPLACE encoded as
+ * the wire's P9_XATTR_* values.
+ */
+ssize_t	compat_getxattr(int fd, int pfd, const char *name, const char *attr,
+	    void *, size_t);
+ssize_t	compat_listxattr(int fd, int pfd, const char *name, char *, size_t);
+int	compat_setxattr(int fd, int pfd, const char *name, const char *attr,
+	    const void *, size_t, int wireflags);
+int	compat_removexattr(int fd, int pfd, const char *name,
+	    const char *attr);
+
+/*
+ * lock.c: byte-range locks owned by the open file description, so two
+ * clients of one daemon really conflict.  F_OFD_* where the platform has
+ * it; elsewhere an in-process lock table keyed by dev/ino and owner.
+ * type is F_RDLCK/F_WRLCK/F_UNLCK; never blocks: a conflict is EAGAIN.
+ * compat_getlock fills *type (F_UNLCK if free), *start, *len, *pid.
+ */
+int	compat_setlock(int fd, const void *owner, int type, off_t start,
+	    off_t len);
+int	compat_getlock(int fd, const void *owner, int *type, off_t *start,
+	    off_t *len, pid_t *pid);
+void	compat_unlock_owner(int fd, const void *owner);
+
+/*
+ * wire.c: exact tables between host values and the Linux values on the
+ * wire.  Unknown host errnos become EIO, unknown wire errnos EIO too.
+ */
+uint32_t compat_errno_to_wire(int);
+int	 compat_errno_from_wire(uint32_t);
+int	 compat_oflags_from_wire(uint32_t);	/* host O_* for open(2) */
+uint32_t compat_oflags_to_wire(int);
+uint32_t compat_mode_to_wire(mode_t);
+mode_t	 compat_mode_from_wire(uint32_t);
+uint8_t	 compat_dtype_to_wire(int);		/* host DT_* */
+int	 compat_dtype_from_wire(uint8_t);
+int	 compat_lktype_from_wire(uint8_t);	/* F_RDLCK... or -1 */
+uint8_t	 compat_lktype_to_wire(int);
+
+/* string.c: the BSD string helpers glibc may lack. */
+#ifndef HAVE_STRLCPY
+size_t	strlcpy(char *, const char *, size_t);
+size_t	strlcat(char *, const char *, size_t);
+#endif
+#ifndef HAVE_REALLOCARRAY
+void	*reallocarray(void *, size_t, size_t);
+#endif
+
+#endif /* COMPAT_H */

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Run the kyua suite in a build tree and close with "N passed, N failed".
+# Exits non-zero when anything failed or broke, or when nothing ran.
+dir=${1:?usage: run-kyua.sh builddir/regress}
+cd "$dir" || exit 1
+results=$(pwd)/results.db
+rm -f "$results"
+kyua test --results-file="$results" >kyua-test.log 2>&1
+kyua report --results-file="$results" --verbose \
+    --results-filter=broken,failed,skipped,xfail >kyua-report.log 2>&1
+cat kyua-test.log
+# Details of whatever did not pass, so a CI log shows why.
+sed -n '/^===> Skipped/,$p' kyua-report.log | head -400
+summary=$(tail -n 1 kyua-test.log)
+total=$(echo "$summary" | sed -n 's,^\([0-9]*\)/\([0-9]*\) passed.*,\2,p')
+passed=$(echo "$summary" | sed -n 's,^\([0-9]*\)/\([0-9]*\) passed.*,\1,p')
+if [ -z "$total" ] || [ "$total" -eq 0 ]; then
+	echo "0 passed, 1 failed"
+	echo "run-kyua: no test ran" >&2
+	exit 1
+fi
+skipped=$(grep -c '\->  *skipped' kyua-test.log)
+failed=$((total - passed - skipped))
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,155 @@
+/*
+ * fsgoferd: the one private header.  Structs, limits and prototypes, by
+ * the file that implements them.
+ */
+#ifndef FSGOFERD_H
+#define FSGOFERD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+
+#include "p9.h"
+#include "compat.h"
+
+#define FSGOFERD_VERSION	"0.1"
+
+/* Defaults for what a client controls; each has an option. */
+#define DEF_MSIZE		(512 * 1024 + P9_IOHDRSZ)
+#define MAX_MSIZE		(16 * 1024 * 1024)
+#define DEF_MAXCONN		1024
+#define DEF_MAXFIDS		16384		/* per connection */
+#define DEF_MAXREQS		256		/* outstanding per connection */
+#define DEF_OUTHIWAT		(8 * 1024 * 1024) /* queued reply bytes */
+#define DEF_WORKERS		8
+#define DEF_IDLE_FRAME_SECS	60		/* half-sent frame timeout */
+#define LF_NAME_MAX		255
+#define LF_READLINK_MAX		4096
+
+/* An attach point: an aname served from a host directory. */
+struct export {
+	TAILQ_ENTRY(export)	 e_entry;
+	char			*e_aname;
+	char			*e_path;	/* resolved once at start-up */
+	int			 e_rootfd;	/* directory fd of e_path */
+	int			 e_flags;
+#define EXP_RO		0x01
+#define EXP_ABORTWRITE	0x02		/* debug: abort() on a write to RO */
+#define EXP_ALLOWDEV	0x04		/* Tmknod may make device nodes */
+
+	/* Host device -> small number for the top 8 bits of qid.path. */
+	pthread_mutex_t		 e_devlock;
+	dev_t			 e_devs[256];
+	int			 e_ndevs;
+
+	/* Every live lfile, so a rename can update the names below it. */
+	pthread_mutex_t		 e_filelock;
+	TAILQ_HEAD(, lfile)	 e_files;
+};
+TAILQ_HEAD(exportlist, export);
+
+/* Not-open marker for lf_omode (no valid wire flags value is all ones). */
+#define LF_NOTOPEN	0xffffffffU
+
+/* Extended attribute fid state (Txattrwalk / Txattrcreate). */
+struct lxattr {
+	int		 x_create;	/* 1: xattrcreate, 0: xattrwalk */
+	char		*x_name;
+	uint8_t		*x_buf;
+	uint64_t	 x_size;	/* value size (walk) or declared size */
+	uint64_t	 x_len;		/* bytes written so far (create) */
+	int		 x_flags;	/* wire P9_XATTR_* */
+};
+
+/*
+ * The seed's localFile: what one fid refers to.  lf_fd is the control
+ * fd, never opened for write; lf_ofd is the fd opened by Tlopen/Tlcreate.
+ * lf_pfd/lf_name locate the file in its parent for operations that need
+ * a name (rename, remove, symlink times, portable reopen); they change
+ * only under the export's e_filelock, when the file is renamed.
+ */
+struct lfile {
+	struct export		*lf_exp;
+	TAILQ_ENTRY(lfile)	 lf_entry;	/* on lf_exp->e_files */
+	int			 lf_fd;		/* control fd or -1 */
+	int			 lf_pfd;	/* parent dir, -1 for root */
+	char			*lf_name;	/* NULL for root */
+	dev_t			 lf_dev;
+	ino_t			 lf_ino;
+	mode_t			 lf_type;	/* S_IFMT bits */
+	int			 lf_ofd;	/* open fd or -1 */
+	uint32_t		 lf_omode;	/* wire flags or LF_NOTOPEN */
+	uid_t			 lf_uid;	/* attaching user */
+
+	/* Treaddir cursor: resumes exactly where the last reply stopped. */
+	void			*lf_dir;	/* DIR * on a dup of lf_ofd */
+	uint64_t		 lf_dirnext;	/* offset of next entry */
+
+	struct lxattr		*lf_xattr;	/* xattr fids only */
+};
+
+/*
+ * localfile.c: the fsgofer logic, written only against compat/.  Called
+ * from worker threads.  Each returns 0 or a host errno value; the caller
+ * translates to the wire.  The caller serialises calls on one lfile that
+ * change it (open, create, readdir, close, walk into itself).
+ */
+int	lf_export_init(struct export *);
+void	lf_export_free(struct export *);
+int	lf_attach(struct export *, uid_t, struct lfile **, struct p9_qid *);
+int	lf_walk(struct lfile *, int nwname, char *const *names,
+	    struct p9_qid *qids, int *nqids, struct lfile **);
+int	lf_getattr(struct lfile *, uint64_t mask, struct p9_fcall *rgetattr);
+int	lf_setattr(struct lfile *, const struct p9_fcall *tsetattr);
+int	lf_open(struct lfile *, uint32_t wflags, struct p9_qid *);
+int	lf_create(struct lfile *, const char *, uint32_t wflags, uint32_t mode,
+	    gid_t, struct p9_qid *);
+int	lf_read(struct lfile *, uint64_t off, void *, uint32_t, uint32_t *);
+int	lf_write(struct lfile *, uint64_t off, const void *, uint32_t,
+	    uint32_t *);
+int	lf_readdir(struct lfile *, uint64_t off, void *, uint32_t, uint32_t *);
+int	lf_mkdir(struct lfile *, const char *, uint32_t mode, gid_t,
+	    struct p9_qid *);
+int	lf_symlink(struct lfile *, const char *, const char *target, gid_t,
+	    struct p9_qid *);
+int	lf_mknod(struct lfile *, const char *, uint32_t mode, uint32_t major,
+	    uint32_t minor, gid_t, struct p9_qid *);
+int	lf_link(struct lfile *dir, struct lfile *target, const char *);
+int	lf_rename(struct lfile *, struct lfile *newdir, const char *);
+int	lf_renameat(struct lfile *olddir, const char *, struct lfile *newdir,
+	    const char *);
+int	lf_unlinkat(struct lfile *, const char *, uint32_t wflags);
+int	lf_remove(struct lfile *);
+int	lf_readlink(struct lfile *, char *, size_t);
+int	lf_statfs(struct lfile *, struct p9_fcall *rstatfs);
+int	lf_fsync(struct lfile *, int datasync);
+int	lf_xattrwalk(struct lfile *, const char *, struct lfile **,
+	    uint64_t *);
+int	lf_xattrcreate(struct lfile *, const char *, uint64_t, uint32_t);
+int	lf_lock(struct lfile *, const void *owner, const struct p9_fcall *,
+	    uint8_t *status);
+int	lf_getlock(struct lfile *, const void *owner, struct p9_fcall *);
+int	lf_close(struct lfile *);	/* frees; xattr set happens here */
+int	lf_name_ok(const char *);	/* one component: not "", ".", "..", no '/' */
+int	lf_is_ro(const struct lfile *);
+
+/* log.c: the OpenBSD log API. */
+void	log_init(int debug, int facility);
+void	log_setverbose(int);
+int	log_getverbose(void);
+void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	log_debug(const char *, ...) __attribute__((format(printf, 1, 2)));
+void	fatal(const char *, ...) __attribute__((format(printf, 1, 2)))
+	    __attribute__((noreturn));
+void	fatalx(const char *, ...) __attribute__((format(printf, 1, 2)))
+	    __attribute__((noreturn));
+void	log_escape(char *, size_t, const char *);
+
+#endif /* FSGOFERD_H */
