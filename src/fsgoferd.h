@@ -79,6 +79,8 @@ struct lfile {
 	int			 lf_fd;		/* control fd or -1 */
 	int			 lf_pfd;	/* parent dir, -1 for root */
 	char			*lf_name;	/* NULL for root */
+	dev_t			 lf_pdev;	/* parent's identity, to find */
+	ino_t			 lf_pino;	/* the lfiles a rename moves */
 	dev_t			 lf_dev;
 	ino_t			 lf_ino;
 	mode_t			 lf_type;	/* S_IFMT bits */
