@@ -140,6 +140,150 @@ int	lf_close(struct lfile *);	/* frees; xattr set happens here */
 int	lf_name_ok(const char *);	/* one component: not "", ".", "..", no '/' */
 int	lf_is_ro(const struct lfile *);
 
+struct event_base;
+struct event;
+struct bufferevent;
+struct evconnlistener;
+
+/* Limits a client cannot exceed; each has an option. */
+struct limits {
+	uint32_t	l_maxmsize;
+	int		l_maxconn;
+	int		l_maxfids;	/* per connection */
+	int		l_maxreqs;	/* outstanding per connection */
+	size_t		l_outhiwat;	/* reply bytes queued per connection */
+	int		l_workers;
+	int		l_idlesecs;	/* a half-sent frame times out */
+};
+
+/* The daemon's own context: the only mutable state beyond the stack. */
+struct server {
+	struct event_base	*s_base;
+	struct exportlist	 s_exports;
+	TAILQ_HEAD(, listener)	 s_listeners;
+	TAILQ_HEAD(, conn)	 s_conns;
+	int			 s_nconns;
+	struct limits		 s_lim;
+	struct workq		*s_wq;
+	int			 s_stopping;
+	struct event		*s_sigev[4];
+	struct event		*s_stoptimer;
+	pthread_mutex_t		 s_xattrlock;	/* xattr fid buffers */
+};
+
+struct listener {
+	TAILQ_ENTRY(listener)	 li_entry;
+	struct server		*li_srv;
+	char			*li_spec;	/* as given, for logs */
+	char			 li_name[128];	/* bound address, for logs */
+	int			 li_fd;
+	int			 li_unix;
+	char			*li_path;	/* unix socket to unlink */
+	int			 li_port;	/* TCP: the bound port */
+	struct evconnlistener	*li_evl;
+	struct event		*li_retry;	/* accept paused on EMFILE */
+};
+
+/* A fid: a connection's name for an lfile. */
+struct fid {
+	uint32_t		 f_fid;
+	struct fid		*f_next;	/* hash chain */
+	struct lfile		*f_lf;		/* NULL until attach/walk done */
+	pthread_rwlock_t	 f_lock;	/* held by workers using f_lf */
+	int			 f_refs;	/* loop thread only */
+	int			 f_state;
+#define FID_PENDING	0		/* being made by an in-flight request */
+#define FID_LIVE	1
+#define FID_GONE	2		/* clunked: off the table */
+};
+
+struct fidtab {
+	struct fid	**ft_tab;
+	size_t		  ft_size;	/* power of two */
+	size_t		  ft_count;
+};
+
+/* One request, from decode to reply. */
+struct req {
+	TAILQ_ENTRY(req)	 r_entry;	/* conn's in-flight list */
+	TAILQ_ENTRY(req)	 r_qentry;	/* work or done queue */
+	struct conn		*r_conn;
+	struct p9_fcall		 r_t;
+	uint8_t			*r_frame;	/* frame + string arena */
+	struct fid		*r_fid;		/* main fid */
+	struct fid		*r_fid2;	/* second fid, or NULL */
+	struct fid		*r_newfid;	/* fid being made, or NULL */
+	int			 r_excl;	/* r_fid locked exclusively */
+	void			(*r_fn)(struct req *);
+	int			 r_err;		/* host errno, 0 on success */
+	uint8_t			*r_out;		/* encoded reply */
+	size_t			 r_outlen;
+	uint8_t			*r_outheap;	/* r_out when not r_outbuf */
+	TAILQ_HEAD(, req)	 r_flushes;	/* Tflush waiting for us */
+	TAILQ_ENTRY(req)	 r_fentry;
+	uint8_t			 r_outbuf[256];
+};
+TAILQ_HEAD(reqlist, req);
+
+struct conn {
+	TAILQ_ENTRY(conn)	 c_entry;
+	struct server		*c_srv;
+	int			 c_fd;
+	struct bufferevent	*c_bev;
+	char			 c_peer[128];
+	uint32_t		 c_msize;	/* 0 until Tversion */
+	int			 c_nreqs;	/* in flight */
+	int			 c_dead;	/* closing; freed at c_nreqs 0 */
+	int			 c_inetd;	/* -i: exit when it closes */
+	int			 c_running;	/* on workers; workq lock */
+	int			 c_inframes;	/* inside conn_frames() */
+	struct req		*c_version;	/* Tversion waiting to drain */
+	struct fidtab		 c_fids;
+	struct reqlist		 c_reqs;
+};
+
+/* conn.c */
+struct conn	*conn_new(struct server *, int, const char *);
+void		 conn_close(struct conn *, const char *);
+void		 conn_reply(struct req *);
+void		 conn_resume(struct conn *);
+void		 conn_reap(struct conn *);
+
+/* listen.c */
+int		 listener_add(struct server *, const char *);
+int		 listener_start(struct server *);
+void		 listener_free(struct listener *);
+
+/* dispatch.c */
+void		 dispatch(struct conn *, struct req *);
+void		 dispatch_done(struct req *);
+void		 req_free(struct req *);
+void		 version_run(struct conn *);
+
+/* ops.c: handlers run on worker threads */
+void		 ops_lookup(uint8_t, void (**)(struct req *));
+void		 reply_fcall(struct req *, struct p9_fcall *);
+void		 reply_error(struct req *, int);
+int		 reply_alloc(struct req *, size_t);
+
+/* fid.c */
+void		 fid_init(struct fidtab *);
+struct fid	*fid_get(struct fidtab *, uint32_t);
+struct fid	*fid_new(struct fidtab *, uint32_t, int);
+void		 fid_remove(struct fidtab *, struct fid *);
+void		 fid_ref(struct fid *);
+void		 fid_unref(struct fid *);
+void		 fid_clear(struct fidtab *);
+
+/* work.c */
+struct workq	*work_init(struct server *, int);
+void		 work_submit(struct workq *, struct req *);
+void		 work_shutdown(struct workq *);
+
+/* fsgoferd.c */
+struct export	*export_find(struct server *, const char *);
+void		 server_stop(struct server *);
+
 /* log.c: the OpenBSD log API. */
 void	log_init(int debug, int facility);
 void	log_setverbose(int);

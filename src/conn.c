@@ -1,0 +1,260 @@
+/*
+ * Per-connection life: framing, buffers, backpressure and teardown.
+ *
+ * A frame is taken off the input only when it is whole; its size field
+ * is checked first (7 <= size <= msize, else the connection is closed:
+ * after a bad size nothing that follows can be framed).  Reading stops
+ * while too many requests are in flight or too many reply bytes are
+ * queued, so a client that pipelines and never reads costs bounded
+ * memory, and resumes when the write side drains.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "fsgoferd.h"
+
+/* Before Tversion only a small Tversion can arrive. */
+#define CONN_PREVERSION_MSIZE	8192
+
+static void	conn_readcb(struct bufferevent *, void *);
+static void	conn_writecb(struct bufferevent *, void *);
+static void	conn_eventcb(struct bufferevent *, short, void *);
+static void	conn_free(struct conn *);
+
+struct conn *
+conn_new(struct server *srv, int fd, const char *peer)
+{
+	struct conn	*c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		log_warn("%s: conn_new", peer);
+		close(fd);
+		return NULL;
+	}
+	c->c_srv = srv;
+	c->c_fd = fd;
+	strlcpy(c->c_peer, peer, sizeof(c->c_peer));
+	fid_init(&c->c_fids);
+	TAILQ_INIT(&c->c_reqs);
+	c->c_bev = bufferevent_socket_new(srv->s_base, fd,
+	    BEV_OPT_CLOSE_ON_FREE);
+	if (c->c_bev == NULL) {
+		log_warnx("%s: bufferevent_socket_new failed", peer);
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	bufferevent_setcb(c->c_bev, conn_readcb, conn_writecb, conn_eventcb,
+	    c);
+	/* Input is bounded: at most two frames are buffered unread. */
+	bufferevent_setwatermark(c->c_bev, EV_READ, 0,
+	    2 * srv->s_lim.l_maxmsize);
+	/* The write callback runs when queued replies fall below half. */
+	bufferevent_setwatermark(c->c_bev, EV_WRITE,
+	    srv->s_lim.l_outhiwat / 2, 0);
+	bufferevent_enable(c->c_bev, EV_READ | EV_WRITE);
+	TAILQ_INSERT_TAIL(&srv->s_conns, c, c_entry);
+	srv->s_nconns++;
+	log_debug("%s: connected", c->c_peer);
+	return c;
+}
+
+/* The current frame limit: the negotiated msize, or small before it. */
+static uint32_t
+conn_maxframe(const struct conn *c)
+{
+	return c->c_msize != 0 ? c->c_msize : CONN_PREVERSION_MSIZE;
+}
+
+static int
+conn_can_read(const struct conn *c)
+{
+	struct evbuffer	*out;
+
+	if (c->c_dead || c->c_version != NULL ||
+	    c->c_nreqs >= c->c_srv->s_lim.l_maxreqs)
+		return 0;
+	out = bufferevent_get_output(c->c_bev);
+	return evbuffer_get_length(out) < c->c_srv->s_lim.l_outhiwat;
+}
+
+/*
+ * A half-sent frame gets l_idlesecs to complete; an idle connection
+ * between frames has no timeout (a mounted, quiet file system is normal).
+ */
+static void
+conn_set_timeout(struct conn *c, int partial)
+{
+	struct timeval	 tv;
+
+	if (partial) {
+		tv.tv_sec = c->c_srv->s_lim.l_idlesecs;
+		tv.tv_usec = 0;
+		bufferevent_set_timeouts(c->c_bev, &tv, NULL);
+	} else
+		bufferevent_set_timeouts(c->c_bev, NULL, NULL);
+}
+
+/* Take whole frames off the input and dispatch them. */
+static void
+conn_frames(struct conn *c)
+{
+	struct evbuffer	*in = bufferevent_get_input(c->c_bev);
+	struct req	*r;
+	uint8_t		 hdr[4];
+	uint32_t	 size;
+	size_t		 avail;
+
+	c->c_inframes = 1;
+	while (conn_can_read(c)) {
+		avail = evbuffer_get_length(in);
+		if (avail < 4)
+			break;
+		evbuffer_copyout(in, hdr, 4);
+		size = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
+		    (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
+		if (size < P9_HDRSZ || size > conn_maxframe(c)) {
+			log_warnx("%s: frame size %u outside 7..%u, closing",
+			    c->c_peer, size, conn_maxframe(c));
+			conn_close(c, NULL);
+			break;
+		}
+		if (avail < size)
+			break;
+		/* One block: the frame, then an arena as large for strings. */
+		if ((r = calloc(1, sizeof(*r))) == NULL ||
+		    (r->r_frame = malloc((size_t)size * 2)) == NULL) {
+			free(r);
+			log_warnx("%s: out of memory, closing", c->c_peer);
+			conn_close(c, NULL);
+			break;
+		}
+		evbuffer_remove(in, r->r_frame, size);
+		r->r_conn = c;
+		TAILQ_INIT(&r->r_flushes);
+		dispatch(c, r);
+	}
+	c->c_inframes = 0;
+	if (c->c_dead) {
+		conn_reap(c);
+		return;
+	}
+	avail = evbuffer_get_length(in);
+	conn_set_timeout(c, avail > 0);
+	if (conn_can_read(c))
+		bufferevent_enable(c->c_bev, EV_READ);
+	else
+		bufferevent_disable(c->c_bev, EV_READ);
+}
+
+static void
+conn_readcb(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	conn_frames(arg);
+}
+
+static void
+conn_writecb(struct bufferevent *bev, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)bev;
+	conn_resume(c);
+}
+
+static void
+conn_eventcb(struct bufferevent *bev, short what, void *arg)
+{
+	struct conn	*c = arg;
+
+	(void)bev;
+	if (what & BEV_EVENT_EOF)
+		conn_close(c, "closed by peer");
+	else if (what & BEV_EVENT_TIMEOUT)
+		conn_close(c, "timed out in a half-sent frame");
+	else if (what & BEV_EVENT_ERROR)
+		conn_close(c, strerror(EVUTIL_SOCKET_ERROR()));
+}
+
+/* Called when requests complete or output drains. */
+void
+conn_resume(struct conn *c)
+{
+	if (c->c_dead) {
+		conn_reap(c);
+		return;
+	}
+	/* Inside the frame loop already: it re-checks on its own. */
+	if (c->c_inframes)
+		return;
+	if (c->c_version != NULL && c->c_nreqs == 0)
+		version_run(c);
+	conn_frames(c);
+}
+
+/* Queue a finished request's reply; the request is not freed here. */
+void
+conn_reply(struct req *r)
+{
+	struct conn	*c = r->r_conn;
+
+	if (c->c_dead || r->r_outlen == 0)
+		return;
+	if (bufferevent_write(c->c_bev, r->r_out, r->r_outlen) == -1) {
+		log_warnx("%s: cannot queue reply, closing", c->c_peer);
+		conn_close(c, NULL);
+	}
+}
+
+/*
+ * Stop reading; free the connection once no worker holds a request of
+ * it.  Requests in flight finish and their replies are dropped.
+ */
+void
+conn_close(struct conn *c, const char *why)
+{
+	if (c->c_dead)
+		return;
+	if (why != NULL)
+		log_debug("%s: %s", c->c_peer, why);
+	c->c_dead = 1;
+	bufferevent_disable(c->c_bev, EV_READ | EV_WRITE);
+	conn_reap(c);
+}
+
+static void
+conn_free(struct conn *c)
+{
+	struct server	*srv = c->c_srv;
+	int		 inetd = c->c_inetd;
+
+	if (c->c_version != NULL) {
+		req_free(c->c_version);
+		c->c_version = NULL;
+	}
+	fid_clear(&c->c_fids);
+	bufferevent_free(c->c_bev);
+	TAILQ_REMOVE(&srv->s_conns, c, c_entry);
+	srv->s_nconns--;
+	free(c);
+	if (inetd || (srv->s_stopping && srv->s_nconns == 0))
+		server_stop(srv);
+}
+
+/*
+ * Free a dead connection once no request of it is in flight and we are
+ * not inside its frame loop (which would touch it after returning).
+ */
+void
+conn_reap(struct conn *c)
+{
+	if (c->c_dead && c->c_nreqs == 0 && !c->c_inframes)
+		conn_free(c);
+}

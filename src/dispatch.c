@@ -1,0 +1,351 @@
+/*
+ * Dispatch: decode a frame, resolve its fids, and either answer it on the
+ * loop (Tversion, Tflush, Tauth, errors) or hand it to a worker.  Runs on
+ * the event loop thread only; so does dispatch_done, which sends the
+ * reply, settles the fids the request made or used, and answers any
+ * Tflush that waited for it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsgoferd.h"
+
+/* Which fids a request names, and how it uses them. */
+struct fidspec {
+	uint32_t	fs_fid;		/* locked shared or exclusive */
+	uint32_t	fs_fid2;	/* locked shared */
+	uint32_t	fs_newfid;	/* made by the request */
+	int		fs_excl;
+	int		fs_drop;	/* off the table now: clunk, remove */
+};
+
+void
+req_free(struct req *r)
+{
+	free(r->r_outheap);
+	free(r->r_frame);
+	free(r);
+}
+
+static void
+fidspec_of(const struct p9_fcall *t, struct fidspec *fs)
+{
+	fs->fs_fid = fs->fs_fid2 = fs->fs_newfid = P9_NOFID;
+	fs->fs_excl = fs->fs_drop = 0;
+	switch (t->type) {
+	case P9_TATTACH:
+		fs->fs_newfid = t->u.tattach.fid;
+		break;
+	case P9_TWALK:
+		fs->fs_fid = t->u.twalk.fid;
+		if (t->u.twalk.newfid == t->u.twalk.fid)
+			fs->fs_excl = 1;	/* the fid moves */
+		else
+			fs->fs_newfid = t->u.twalk.newfid;
+		break;
+	case P9_TXATTRWALK:
+		fs->fs_fid = t->u.txattrwalk.fid;
+		fs->fs_newfid = t->u.txattrwalk.newfid;
+		break;
+	case P9_TGETATTR:
+		fs->fs_fid = t->u.tgetattr.fid;
+		break;
+	case P9_TSETATTR:
+		fs->fs_fid = t->u.tsetattr.fid;
+		break;
+	case P9_TSTATFS:
+		fs->fs_fid = t->u.tstatfs.fid;
+		break;
+	case P9_TREADLINK:
+		fs->fs_fid = t->u.treadlink.fid;
+		break;
+	case P9_TFSYNC:
+		fs->fs_fid = t->u.tfsync.fid;
+		break;
+	case P9_TLOCK:
+		fs->fs_fid = t->u.tlock.fid;
+		break;
+	case P9_TGETLOCK:
+		fs->fs_fid = t->u.getlock.fid;
+		break;
+	case P9_TREAD:
+		fs->fs_fid = t->u.tread.fid;
+		break;
+	case P9_TWRITE:
+		fs->fs_fid = t->u.twrite.fid;
+		break;
+	case P9_TLOPEN:
+		fs->fs_fid = t->u.tlopen.fid;
+		fs->fs_excl = 1;
+		break;
+	case P9_TLCREATE:
+		fs->fs_fid = t->u.tlcreate.fid;
+		fs->fs_excl = 1;
+		break;
+	case P9_TREADDIR:
+		fs->fs_fid = t->u.treaddir.fid;
+		fs->fs_excl = 1;	/* one directory cursor per fid */
+		break;
+	case P9_TXATTRCREATE:
+		fs->fs_fid = t->u.txattrcreate.fid;
+		fs->fs_excl = 1;
+		break;
+	case P9_TCLUNK:
+		fs->fs_fid = t->u.tclunk.fid;
+		fs->fs_excl = fs->fs_drop = 1;
+		break;
+	case P9_TREMOVE:
+		fs->fs_fid = t->u.tremove.fid;
+		fs->fs_excl = fs->fs_drop = 1;
+		break;
+	case P9_TMKDIR:
+		fs->fs_fid = t->u.tmkdir.dfid;
+		break;
+	case P9_TSYMLINK:
+		fs->fs_fid = t->u.tsymlink.dfid;
+		break;
+	case P9_TMKNOD:
+		fs->fs_fid = t->u.tmknod.dfid;
+		break;
+	case P9_TLINK:
+		fs->fs_fid = t->u.tlink.dfid;
+		fs->fs_fid2 = t->u.tlink.fid;
+		break;
+	case P9_TRENAME:
+		fs->fs_fid = t->u.trename.fid;
+		fs->fs_fid2 = t->u.trename.dfid;
+		break;
+	case P9_TRENAMEAT:
+		fs->fs_fid = t->u.trenameat.olddirfid;
+		fs->fs_fid2 = t->u.trenameat.newdirfid;
+		break;
+	case P9_TUNLINKAT:
+		fs->fs_fid = t->u.tunlinkat.dirfid;
+		break;
+	}
+}
+
+static struct fid *
+fid_use(struct conn *c, uint32_t id)
+{
+	struct fid	*f;
+
+	f = fid_get(&c->c_fids, id);
+	if (f == NULL || f->f_state != FID_LIVE)
+		return NULL;
+	fid_ref(f);
+	return f;
+}
+
+/* Resolve the request's fids; 0 or a host errno for the reply. */
+static int
+dispatch_fids(struct conn *c, struct req *r)
+{
+	struct fidspec	 fs;
+
+	fidspec_of(&r->r_t, &fs);
+	if (fs.fs_fid != P9_NOFID &&
+	    (r->r_fid = fid_use(c, fs.fs_fid)) == NULL)
+		return EBADF;
+	if (fs.fs_fid2 != P9_NOFID &&
+	    (r->r_fid2 = fid_use(c, fs.fs_fid2)) == NULL)
+		return EBADF;
+	if (fs.fs_newfid != P9_NOFID) {
+		r->r_newfid = fid_new(&c->c_fids, fs.fs_newfid,
+		    c->c_srv->s_lim.l_maxfids);
+		if (r->r_newfid == NULL)
+			return errno;
+		fid_ref(r->r_newfid);
+	}
+	r->r_excl = fs.fs_excl;
+	if (fs.fs_drop)
+		fid_remove(&c->c_fids, r->r_fid);
+	return 0;
+}
+
+static struct req *
+dispatch_find_tag(struct conn *c, uint16_t tag)
+{
+	struct req	*r;
+
+	TAILQ_FOREACH(r, &c->c_reqs, r_entry)
+		if (r->r_t.tag == tag)
+			return r;
+	return NULL;
+}
+
+/* Answer on the loop thread without a worker. */
+static void
+dispatch_now(struct req *r, int err)
+{
+	if (err != 0)
+		reply_error(r, err);
+	dispatch_done(r);
+}
+
+void
+dispatch(struct conn *c, struct req *r)
+{
+	struct p9_fcall	*t = &r->r_t;
+	struct req	*old;
+	uint32_t	 size;
+	int		 rc, err;
+
+	size = (uint32_t)r->r_frame[0] | (uint32_t)r->r_frame[1] << 8 |
+	    (uint32_t)r->r_frame[2] << 16 | (uint32_t)r->r_frame[3] << 24;
+	rc = p9_decode(r->r_frame, size, t, (char *)r->r_frame + size, size);
+	if (rc != 0) {
+		/* Reply with the raw tag: the header itself was readable. */
+		t->type = r->r_frame[4];
+		t->tag = (uint16_t)(r->r_frame[5] | r->r_frame[6] << 8);
+	}
+	if (t->type == P9_TVERSION && rc == 0) {
+		if (c->c_version != NULL) {
+			req_free(r);	/* cannot happen: reading stops */
+			return;
+		}
+		c->c_version = r;
+		if (c->c_nreqs == 0)
+			version_run(c);
+		return;
+	}
+	if (dispatch_find_tag(c, t->tag) != NULL) {
+		log_warnx("%s: tag %u reused while in flight, closing",
+		    c->c_peer, t->tag);
+		req_free(r);
+		conn_close(c, NULL);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&c->c_reqs, r, r_entry);
+	c->c_nreqs++;
+
+	if (rc == P9_EMALFORMED) {
+		log_debug("%s: malformed %s", c->c_peer,
+		    p9_typename(t->type));
+		dispatch_now(r, EPROTO);
+		return;
+	}
+	if (rc == P9_EUNKNOWN || (t->type & 1) || t->type == P9_TLERROR) {
+		dispatch_now(r, EOPNOTSUPP);
+		return;
+	}
+	if (c->c_msize == 0) {
+		dispatch_now(r, EPROTO);	/* Tversion comes first */
+		return;
+	}
+	switch (t->type) {
+	case P9_TFLUSH:
+		old = dispatch_find_tag(c, t->u.tflush.oldtag);
+		if (old == NULL || old == r) {
+			dispatch_now(r, 0);
+			return;
+		}
+		/* Rflush goes out right after the old request's reply. */
+		TAILQ_INSERT_TAIL(&old->r_flushes, r, r_fentry);
+		return;
+	case P9_TAUTH:
+		/* No authentication scheme is offered, none is pretended. */
+		dispatch_now(r, EOPNOTSUPP);
+		return;
+	case P9_TATTACH:
+		if (t->u.tattach.afid != P9_NOFID) {
+			dispatch_now(r, EBADF);
+			return;
+		}
+		break;
+	}
+	ops_lookup(t->type, &r->r_fn);
+	if (r->r_fn == NULL) {
+		dispatch_now(r, EOPNOTSUPP);
+		return;
+	}
+	if ((err = dispatch_fids(c, r)) != 0) {
+		dispatch_now(r, err);
+		return;
+	}
+	work_submit(c->c_srv->s_wq, r);
+}
+
+/*
+ * Settle a finished request: fids, reply, then the Tflush requests that
+ * waited for it (their Rflush must follow its reply).  Never frees the
+ * connection; dispatch_done does that through conn_resume.
+ */
+static void
+dispatch_finish(struct req *r)
+{
+	struct conn	*c = r->r_conn;
+	struct req	*fl;
+	struct p9_fcall	 rf;
+
+	if (r->r_newfid != NULL) {
+		if (r->r_err == 0 && r->r_newfid->f_lf != NULL)
+			r->r_newfid->f_state = FID_LIVE;
+		else if (r->r_newfid->f_state == FID_PENDING)
+			fid_remove(&c->c_fids, r->r_newfid);
+		fid_unref(r->r_newfid);
+	}
+	if (r->r_fid != NULL)
+		fid_unref(r->r_fid);
+	if (r->r_fid2 != NULL)
+		fid_unref(r->r_fid2);
+	if (r->r_outlen == 0 && r->r_t.type == P9_TFLUSH) {
+		memset(&rf, 0, sizeof(rf));
+		rf.type = P9_RFLUSH;
+		reply_fcall(r, &rf);
+	}
+	conn_reply(r);
+	TAILQ_REMOVE(&c->c_reqs, r, r_entry);
+	c->c_nreqs--;
+	while ((fl = TAILQ_FIRST(&r->r_flushes)) != NULL) {
+		TAILQ_REMOVE(&r->r_flushes, fl, r_fentry);
+		dispatch_finish(fl);
+	}
+	req_free(r);
+}
+
+/* Loop thread: a request is finished, on a worker or on the loop. */
+void
+dispatch_done(struct req *r)
+{
+	struct conn	*c = r->r_conn;
+
+	dispatch_finish(r);
+	conn_resume(c);
+}
+
+/*
+ * Tversion, once nothing else is in flight: it resets the session (every
+ * fid is clunked) and negotiates msize.  Anything but 9P2000.L gets
+ * "unknown" and leaves the connection unversioned.
+ */
+void
+version_run(struct conn *c)
+{
+	struct req	*r = c->c_version;
+	struct p9_fcall	 rv;
+	uint32_t	 msize;
+
+	c->c_version = NULL;
+	fid_clear(&c->c_fids);
+	msize = r->r_t.u.version.msize;
+	if (msize > c->c_srv->s_lim.l_maxmsize)
+		msize = c->c_srv->s_lim.l_maxmsize;
+	memset(&rv, 0, sizeof(rv));
+	rv.type = P9_RVERSION;
+	rv.tag = r->r_t.tag;
+	if (strcmp(r->r_t.u.version.version, P9_VERSION) != 0 ||
+	    msize < P9_MINMSIZE) {
+		c->c_msize = 0;
+		rv.u.version.msize = msize;
+		rv.u.version.version = "unknown";
+	} else {
+		c->c_msize = msize;
+		rv.u.version.msize = msize;
+		rv.u.version.version = P9_VERSION;
+	}
+	reply_fcall(r, &rv);
+	conn_reply(r);
+	req_free(r);
+}

@@ -1,0 +1,387 @@
+/*
+ * fsgoferd: serve local directory trees over 9P2000.L.
+ *
+ * Start-up order: parse options, resolve and open every export root and
+ * bind every listener (all before any privilege drop), daemonise, then
+ * run the event loop with a pool of workers for file system calls.
+ */
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "fsgoferd.h"
+
+static void __attribute__((noreturn))
+usage(void)
+{
+	fprintf(stderr, "usage: fsgoferd [-dinv] [-e aname=path[,ro]] "
+	    "[-l listen] [-m msize] [-p pidfile]\n"
+	    "                [-w workers]\n"
+	    "       listen: unix:/path | tcp:HOST:PORT | tcp:[V6ADDR]:PORT\n");
+	exit(1);
+}
+
+static long
+numarg(const char *s, long min, long max, const char *what)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (s[0] == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
+		warnx("%s \"%s\": not a number from %ld to %ld", what, s,
+		    min, max);
+		usage();
+	}
+	return v;
+}
+
+/*
+ * -e aname=/abs/path[,ro][,abortwrite][,allowdev], or -e /abs/path[,...]
+ * whose aname is the path as given.  The root is resolved and opened
+ * once, here: a symlinked root works, and later lookups are all relative
+ * to this descriptor.
+ */
+static int
+export_add(struct server *srv, const char *arg)
+{
+	struct export	*e;
+	struct stat	 st;
+	char		*spec, *opts, *path, *o, resolved[PATH_MAX];
+
+	if ((spec = strdup(arg)) == NULL)
+		err(1, NULL);
+	if ((opts = strchr(spec, ',')) != NULL)
+		*opts++ = '\0';
+	if (spec[0] == '/')
+		path = spec;
+	else if ((path = strchr(spec, '=')) != NULL)
+		*path++ = '\0';
+	else {
+		warnx("export \"%s\": expected aname=/path or /path", arg);
+		goto fail;
+	}
+	if (path[0] != '/') {
+		warnx("export \"%s\": path must be absolute", arg);
+		goto fail;
+	}
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		err(1, NULL);
+	e->e_rootfd = -1;
+	while (opts != NULL && (o = strsep(&opts, ",")) != NULL) {
+		if (strcmp(o, "ro") == 0)
+			e->e_flags |= EXP_RO;
+		else if (strcmp(o, "rw") == 0)
+			e->e_flags &= ~EXP_RO;
+		else if (strcmp(o, "abortwrite") == 0)
+			e->e_flags |= EXP_ABORTWRITE;
+		else if (strcmp(o, "allowdev") == 0)
+			e->e_flags |= EXP_ALLOWDEV;
+		else {
+			warnx("export \"%s\": unknown option \"%s\"", arg, o);
+			free(e);
+			goto fail;
+		}
+	}
+	if (spec[0] == '\0') {
+		warnx("export \"%s\": empty aname", arg);
+		free(e);
+		goto fail;
+	}
+	if (!TAILQ_EMPTY(&srv->s_exports) && export_find(srv, spec) != NULL) {
+		warnx("export \"%s\": aname given twice", arg);
+		free(e);
+		goto fail;
+	}
+	if (realpath(path, resolved) == NULL) {
+		warn("export \"%s\"", path);
+		free(e);
+		goto fail;
+	}
+	if ((e->e_rootfd = open(resolved, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || fstat(e->e_rootfd, &st) == -1) {
+		warn("export \"%s\"", resolved);
+		if (e->e_rootfd != -1)
+			close(e->e_rootfd);
+		free(e);
+		goto fail;
+	}
+	if ((e->e_aname = strdup(spec)) == NULL ||
+	    (e->e_path = strdup(resolved)) == NULL)
+		err(1, NULL);
+	if (lf_export_init(e) != 0)
+		errx(1, "export \"%s\": cannot initialise", arg);
+	TAILQ_INSERT_TAIL(&srv->s_exports, e, e_entry);
+	free(spec);
+	return 0;
+fail:
+	free(spec);
+	return -1;
+}
+
+/* An empty aname (the Linux client's default) means the first export. */
+struct export *
+export_find(struct server *srv, const char *aname)
+{
+	struct export	*e;
+
+	if (aname[0] == '\0')
+		return TAILQ_FIRST(&srv->s_exports);
+	TAILQ_FOREACH(e, &srv->s_exports, e_entry)
+		if (strcmp(e->e_aname, aname) == 0)
+			return e;
+	return NULL;
+}
+
+static void
+server_loopexit(int fd, short ev, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)fd;
+	(void)ev;
+	if (srv->s_nconns > 0)
+		log_warnx("stopping with %d connections still busy",
+		    srv->s_nconns);
+	event_base_loopexit(srv->s_base, NULL);
+}
+
+/*
+ * Stop accepting, close every connection (requests in flight finish and
+ * are dropped), and leave the loop once they are gone, or after a bound.
+ */
+void
+server_stop(struct server *srv)
+{
+	struct listener	*li;
+	struct conn	*c, *next;
+	struct timeval	 tv = { 10, 0 };
+
+	if (!srv->s_stopping) {
+		srv->s_stopping = 1;
+		while ((li = TAILQ_FIRST(&srv->s_listeners)) != NULL) {
+			TAILQ_REMOVE(&srv->s_listeners, li, li_entry);
+			listener_free(li);
+		}
+		for (c = TAILQ_FIRST(&srv->s_conns); c != NULL; c = next) {
+			next = TAILQ_NEXT(c, c_entry);
+			conn_close(c, "server stopping");
+		}
+		srv->s_stoptimer = evtimer_new(srv->s_base, server_loopexit,
+		    srv);
+		if (srv->s_stoptimer != NULL)
+			evtimer_add(srv->s_stoptimer, &tv);
+	}
+	if (srv->s_nconns == 0)
+		event_base_loopexit(srv->s_base, NULL);
+}
+
+static void
+server_signal(int sig, short ev, void *arg)
+{
+	struct server	*srv = arg;
+
+	(void)ev;
+	switch (sig) {
+	case SIGTERM:
+	case SIGINT:
+		log_info("signal %d: stopping", sig);
+		server_stop(srv);
+		break;
+	case SIGHUP:
+		/* syslog(3) needs no reopening; say we saw it. */
+		log_info("SIGHUP: nothing to reload");
+		break;
+	}
+}
+
+static void
+print_mount_hint(struct server *srv)
+{
+	struct listener	*li;
+	struct export	*e = TAILQ_FIRST(&srv->s_exports);
+
+	TAILQ_FOREACH(li, &srv->s_listeners, li_entry) {
+		if (li->li_unix)
+			log_info("mount with: mount -t 9p -o trans=unix,"
+			    "version=9p2000.L,aname=%s %s /mnt", e->e_aname,
+			    li->li_path);
+		else
+			log_info("mount with: mount -t 9p -o trans=tcp,"
+			    "port=%d,version=9p2000.L,aname=%s 127.0.0.1 /mnt",
+			    li->li_port, e->e_aname);
+	}
+}
+
+static void
+write_pidfile(const char *path)
+{
+	FILE	*fp;
+
+	if ((fp = fopen(path, "w")) == NULL) {
+		log_warn("pidfile %s", path);
+		return;
+	}
+	fprintf(fp, "%ld\n", (long)getpid());
+	fclose(fp);
+}
+
+/* Every fid holds descriptors: take all the kernel lets us have. */
+static void
+raise_nofile(void)
+{
+	struct rlimit	 rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct server	 srv;
+	struct export	*e;
+	struct conn	*c;
+	const char	*pidfile = NULL;
+	int		 ch, debug = 0, verbose = 0, inetd = 0, check = 0;
+	int		 i, sigs[] = { SIGTERM, SIGINT, SIGHUP };
+
+	memset(&srv, 0, sizeof(srv));
+	TAILQ_INIT(&srv.s_exports);
+	TAILQ_INIT(&srv.s_listeners);
+	TAILQ_INIT(&srv.s_conns);
+	srv.s_lim.l_maxmsize = DEF_MSIZE;
+	srv.s_lim.l_maxconn = DEF_MAXCONN;
+	srv.s_lim.l_maxfids = DEF_MAXFIDS;
+	srv.s_lim.l_maxreqs = DEF_MAXREQS;
+	srv.s_lim.l_outhiwat = DEF_OUTHIWAT;
+	srv.s_lim.l_workers = DEF_WORKERS;
+	srv.s_lim.l_idlesecs = DEF_IDLE_FRAME_SECS;
+
+	while ((ch = getopt(argc, argv, "de:il:m:np:vw:")) != -1) {
+		switch (ch) {
+		case 'd':
+			debug = 1;
+			break;
+		case 'e':
+			if (export_add(&srv, optarg) == -1)
+				usage();
+			break;
+		case 'i':
+			inetd = 1;
+			break;
+		case 'l':
+			if (listener_add(&srv, optarg) == -1)
+				usage();
+			break;
+		case 'm':
+			srv.s_lim.l_maxmsize = (uint32_t)numarg(optarg,
+			    P9_MINMSIZE, MAX_MSIZE, "msize");
+			break;
+		case 'n':
+			check = 1;
+			break;
+		case 'p':
+			pidfile = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'w':
+			srv.s_lim.l_workers = (int)numarg(optarg, 1, 256,
+			    "workers");
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc) {
+		warnx("unexpected argument \"%s\"", argv[optind]);
+		usage();
+	}
+	if (TAILQ_EMPTY(&srv.s_exports)) {
+		warnx("nothing to serve: give at least one -e export");
+		usage();
+	}
+	if (inetd && !TAILQ_EMPTY(&srv.s_listeners)) {
+		warnx("-i and -l are exclusive");
+		usage();
+	}
+	if (!inetd && TAILQ_EMPTY(&srv.s_listeners) &&
+	    listener_add(&srv, "unix:/var/run/fsgoferd.sock") == -1)
+		usage();
+	if (check) {
+		fprintf(stderr, "configuration OK\n");
+		return 0;
+	}
+
+	/* A peer that goes away mid-reply must not kill the daemon. */
+	signal(SIGPIPE, SIG_IGN);
+	raise_nofile();
+	log_init(debug || inetd, LOG_DAEMON);
+	log_setverbose(verbose);
+	if (!debug && !inetd && daemon(0, 0) == -1)
+		err(1, "daemon");
+	if (pidfile != NULL)
+		write_pidfile(pidfile);
+	if (pthread_mutex_init(&srv.s_xattrlock, NULL) != 0)
+		fatalx("mutex");
+
+	if ((srv.s_base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	srv.s_wq = work_init(&srv, srv.s_lim.l_workers);
+	for (i = 0; i < 3; i++) {
+		srv.s_sigev[i] = evsignal_new(srv.s_base, sigs[i],
+		    server_signal, &srv);
+		if (srv.s_sigev[i] == NULL ||
+		    evsignal_add(srv.s_sigev[i], NULL) == -1)
+			fatalx("evsignal");
+	}
+	TAILQ_FOREACH(e, &srv.s_exports, e_entry)
+		log_info("serving %s as aname \"%s\" (%s)", e->e_path,
+		    e->e_aname, e->e_flags & EXP_RO ? "read-only" : "read-write");
+	if (listener_start(&srv) == -1)
+		fatalx("cannot start listeners");
+	if (inetd) {
+		if ((c = conn_new(&srv, STDIN_FILENO, "stdin")) == NULL)
+			fatalx("stdin");
+		c->c_inetd = 1;
+	} else
+		print_mount_hint(&srv);
+
+	event_base_dispatch(srv.s_base);
+
+	work_shutdown(srv.s_wq);
+	for (i = 0; i < 3; i++)
+		event_free(srv.s_sigev[i]);
+	if (srv.s_stoptimer != NULL)
+		event_free(srv.s_stoptimer);
+	while ((e = TAILQ_FIRST(&srv.s_exports)) != NULL) {
+		TAILQ_REMOVE(&srv.s_exports, e, e_entry);
+		lf_export_free(e);
+		close(e->e_rootfd);
+		free(e->e_aname);
+		free(e->e_path);
+		free(e);
+	}
+	event_base_free(srv.s_base);
+	if (pidfile != NULL)
+		unlink(pidfile);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,705 @@
+/*
+ * 9P2000.L handlers.  They run on worker threads with the request's fids
+ * locked (see work.c), call the localfile logic, and encode the reply
+ * into the request.  Semantic checks on names and counts happen here,
+ * before any file system call.
+ */
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsgoferd.h"
+
+/* size[4] type[1] tag[2] count[4]: what precedes Rread/Rreaddir data. */
+#define RDATA_HDRSZ	11
+
+static struct server *
+req_srv(struct req *r)
+{
+	return r->r_conn->c_srv;
+}
+
+/* Room for a reply of len bytes: the inline buffer or the heap. */
+int
+reply_alloc(struct req *r, size_t len)
+{
+	if (len <= sizeof(r->r_outbuf)) {
+		r->r_out = r->r_outbuf;
+		return 0;
+	}
+	free(r->r_outheap);
+	if ((r->r_outheap = malloc(len)) == NULL)
+		return -1;
+	r->r_out = r->r_outheap;
+	return 0;
+}
+
+void
+reply_fcall(struct req *r, struct p9_fcall *f)
+{
+	size_t	 len;
+
+	f->tag = r->r_t.tag;
+	r->r_out = r->r_outbuf;
+	len = p9_encode(r->r_outbuf, sizeof(r->r_outbuf), f);
+	if (len == 0 && reply_alloc(r, r->r_conn->c_msize) == 0)
+		len = p9_encode(r->r_out, r->r_conn->c_msize, f);
+	if (len == 0) {
+		/* Cannot happen for replies we build; say so, not crash. */
+		log_warnx("%s: cannot encode %s", r->r_conn->c_peer,
+		    p9_typename(f->type));
+		reply_error(r, EIO);
+		return;
+	}
+	r->r_outlen = len;
+}
+
+void
+reply_error(struct req *r, int err)
+{
+	struct p9_fcall	 f;
+
+	r->r_err = err;
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RLERROR;
+	f.tag = r->r_t.tag;
+	f.u.rlerror.ecode = compat_errno_to_wire(err);
+	r->r_out = r->r_outbuf;
+	r->r_outlen = p9_encode(r->r_outbuf, sizeof(r->r_outbuf), &f);
+}
+
+static void
+reply_empty(struct req *r, int err)
+{
+	struct p9_fcall	 f;
+
+	if (err != 0) {
+		reply_error(r, err);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = r->r_t.type + 1;
+	reply_fcall(r, &f);
+}
+
+static void
+reply_qid(struct req *r, int err, const struct p9_qid *qid)
+{
+	struct p9_fcall	 f;
+
+	if (err != 0) {
+		reply_error(r, err);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = r->r_t.type + 1;
+	f.u.rqid.qid = *qid;
+	reply_fcall(r, &f);
+}
+
+/* Largest data payload an R-message may carry on this connection. */
+static uint32_t
+data_max(struct req *r, uint32_t count)
+{
+	uint32_t	 max = r->r_conn->c_msize - RDATA_HDRSZ;
+
+	return count > max ? max : count;
+}
+
+/* Finish an Rread/Rreaddir whose n data bytes follow the header. */
+static void
+reply_data(struct req *r, uint32_t n)
+{
+	struct p9_wbuf	 wb;
+
+	p9_winit(&wb, r->r_out, RDATA_HDRSZ);
+	p9_put32(&wb, RDATA_HDRSZ + n);
+	p9_put8(&wb, r->r_t.type + 1);
+	p9_put16(&wb, r->r_t.tag);
+	p9_put32(&wb, n);
+	r->r_outlen = RDATA_HDRSZ + n;
+}
+
+/* The lfile of a plain (non-xattr) fid, or NULL. */
+static struct lfile *
+plain(struct fid *f)
+{
+	if (f == NULL || f->f_lf == NULL || f->f_lf->lf_xattr != NULL)
+		return NULL;
+	return f->f_lf;
+}
+
+static uid_t
+attach_uid(const struct p9_fcall *t)
+{
+	struct passwd	 pw, *res;
+	char		 buf[1024];
+
+	if (t->u.tattach.n_uname != P9_NONUNAME)
+		return (uid_t)t->u.tattach.n_uname;
+	if (t->u.tattach.uname[0] != '\0' &&
+	    getpwnam_r(t->u.tattach.uname, &pw, buf, sizeof(buf), &res) == 0 &&
+	    res != NULL)
+		return pw.pw_uid;
+	return (uid_t)-1;
+}
+
+static void
+op_attach(struct req *r)
+{
+	struct export	*e;
+	struct lfile	*lf;
+	struct p9_qid	 qid;
+	int		 err;
+
+	if ((e = export_find(req_srv(r), r->r_t.u.tattach.aname)) == NULL) {
+		reply_error(r, ENOENT);
+		return;
+	}
+	err = lf_attach(e, attach_uid(&r->r_t), &lf, &qid);
+	if (err == 0)
+		r->r_newfid->f_lf = lf;
+	reply_qid(r, err, &qid);
+}
+
+static void
+op_walk(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*from, *to = NULL;
+	int		 i, nq = 0, err;
+
+	if ((from = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	for (i = 0; i < r->r_t.u.twalk.nwname; i++) {
+		if (strcmp(r->r_t.u.twalk.wname[i], "..") != 0 &&
+		    !lf_name_ok(r->r_t.u.twalk.wname[i])) {
+			reply_error(r, EINVAL);
+			return;
+		}
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RWALK;
+	err = lf_walk(from, r->r_t.u.twalk.nwname, r->r_t.u.twalk.wname,
+	    f.u.rwalk.wqid, &nq, &to);
+	if (err != 0) {
+		/* A later element failed: the qids so far, no new fid. */
+		if (nq > 0) {
+			r->r_err = err;
+			f.u.rwalk.nwqid = (uint16_t)nq;
+			reply_fcall(r, &f);
+		} else
+			reply_error(r, err);
+		return;
+	}
+	f.u.rwalk.nwqid = r->r_t.u.twalk.nwname;
+	if (r->r_newfid != NULL)
+		r->r_newfid->f_lf = to;
+	else {
+		lf_close(r->r_fid->f_lf);
+		r->r_fid->f_lf = to;
+	}
+	reply_fcall(r, &f);
+}
+
+static void
+op_getattr(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*lf;
+	int		 err;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RGETATTR;
+	if ((err = lf_getattr(lf, r->r_t.u.tgetattr.request_mask, &f)) != 0)
+		reply_error(r, err);
+	else
+		reply_fcall(r, &f);
+}
+
+static void
+op_setattr(struct req *r)
+{
+	struct lfile	*lf;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	reply_empty(r, lf_setattr(lf, &r->r_t));
+}
+
+static void
+op_lopen(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*lf;
+	int		 err;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RLOPEN;
+	/* iounit 0: the client then uses msize - 24 per I/O. */
+	if ((err = lf_open(lf, r->r_t.u.tlopen.flags, &f.u.rlopen.qid)) != 0)
+		reply_error(r, err);
+	else
+		reply_fcall(r, &f);
+}
+
+static void
+op_lcreate(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*lf;
+	int		 err;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if (!lf_name_ok(r->r_t.u.tlcreate.name)) {
+		reply_error(r, EINVAL);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RLCREATE;
+	err = lf_create(lf, r->r_t.u.tlcreate.name, r->r_t.u.tlcreate.flags,
+	    r->r_t.u.tlcreate.mode, (gid_t)r->r_t.u.tlcreate.gid,
+	    &f.u.rlopen.qid);
+	if (err != 0)
+		reply_error(r, err);
+	else
+		reply_fcall(r, &f);
+}
+
+/*
+ * Reads and writes on an xattr fid touch its buffer, which a shared fid
+ * lock does not protect; the server-wide xattr lock does.  Rare enough.
+ */
+static void
+op_read(struct req *r)
+{
+	struct lfile	*lf;
+	uint32_t	 count, n = 0;
+	int		 err;
+
+	if (r->r_fid->f_lf == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	lf = r->r_fid->f_lf;
+	count = data_max(r, r->r_t.u.tread.count);
+	if (reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1) {
+		reply_error(r, ENOMEM);
+		return;
+	}
+	if (lf->lf_xattr != NULL) {
+		pthread_mutex_lock(&req_srv(r)->s_xattrlock);
+		err = lf_read(lf, r->r_t.u.tread.offset, r->r_out + RDATA_HDRSZ,
+		    count, &n);
+		pthread_mutex_unlock(&req_srv(r)->s_xattrlock);
+	} else
+		err = lf_read(lf, r->r_t.u.tread.offset, r->r_out + RDATA_HDRSZ,
+		    count, &n);
+	if (err != 0)
+		reply_error(r, err);
+	else
+		reply_data(r, n);
+}
+
+static void
+op_write(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*lf;
+	uint32_t	 n = 0;
+	int		 err;
+
+	if ((lf = r->r_fid->f_lf) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if (lf->lf_xattr != NULL) {
+		pthread_mutex_lock(&req_srv(r)->s_xattrlock);
+		err = lf_write(lf, r->r_t.u.twrite.offset, r->r_t.u.twrite.data,
+		    r->r_t.u.twrite.count, &n);
+		pthread_mutex_unlock(&req_srv(r)->s_xattrlock);
+	} else
+		err = lf_write(lf, r->r_t.u.twrite.offset, r->r_t.u.twrite.data,
+		    r->r_t.u.twrite.count, &n);
+	if (err != 0) {
+		reply_error(r, err);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RWRITE;
+	f.u.rwrite.count = n;
+	reply_fcall(r, &f);
+}
+
+static void
+op_readdir(struct req *r)
+{
+	struct lfile	*lf;
+	uint32_t	 count, n = 0;
+	int		 err;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	count = data_max(r, r->r_t.u.treaddir.count);
+	if (reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1) {
+		reply_error(r, ENOMEM);
+		return;
+	}
+	err = lf_readdir(lf, r->r_t.u.treaddir.offset, r->r_out + RDATA_HDRSZ,
+	    count, &n);
+	if (err != 0)
+		reply_error(r, err);
+	else
+		reply_data(r, n);
+}
+
+static void
+op_mkdir(struct req *r)
+{
+	struct lfile	*lf;
+	struct p9_qid	 qid;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if (!lf_name_ok(r->r_t.u.tmkdir.name)) {
+		reply_error(r, EINVAL);
+		return;
+	}
+	reply_qid(r, lf_mkdir(lf, r->r_t.u.tmkdir.name, r->r_t.u.tmkdir.mode,
+	    (gid_t)r->r_t.u.tmkdir.gid, &qid), &qid);
+}
+
+static void
+op_symlink(struct req *r)
+{
+	struct lfile	*lf;
+	struct p9_qid	 qid;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if (!lf_name_ok(r->r_t.u.tsymlink.name) ||
+	    r->r_t.u.tsymlink.symtgt[0] == '\0') {
+		reply_error(r, r->r_t.u.tsymlink.symtgt[0] == '\0' ?
+		    ENOENT : EINVAL);
+		return;
+	}
+	reply_qid(r, lf_symlink(lf, r->r_t.u.tsymlink.name,
+	    r->r_t.u.tsymlink.symtgt, (gid_t)r->r_t.u.tsymlink.gid, &qid),
+	    &qid);
+}
+
+static void
+op_mknod(struct req *r)
+{
+	struct lfile	*lf;
+	struct p9_qid	 qid;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if (!lf_name_ok(r->r_t.u.tmknod.name)) {
+		reply_error(r, EINVAL);
+		return;
+	}
+	reply_qid(r, lf_mknod(lf, r->r_t.u.tmknod.name, r->r_t.u.tmknod.mode,
+	    r->r_t.u.tmknod.major, r->r_t.u.tmknod.minor,
+	    (gid_t)r->r_t.u.tmknod.gid, &qid), &qid);
+}
+
+static void
+op_link(struct req *r)
+{
+	struct lfile	*dir, *target;
+
+	if ((dir = plain(r->r_fid)) == NULL ||
+	    (target = plain(r->r_fid2)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if (!lf_name_ok(r->r_t.u.tlink.name)) {
+		reply_error(r, EINVAL);
+		return;
+	}
+	reply_empty(r, lf_link(dir, target, r->r_t.u.tlink.name));
+}
+
+static void
+op_rename(struct req *r)
+{
+	struct lfile	*lf, *dir;
+
+	if ((lf = plain(r->r_fid)) == NULL ||
+	    (dir = plain(r->r_fid2)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if (!lf_name_ok(r->r_t.u.trename.name)) {
+		reply_error(r, EINVAL);
+		return;
+	}
+	reply_empty(r, lf_rename(lf, dir, r->r_t.u.trename.name));
+}
+
+static void
+op_renameat(struct req *r)
+{
+	struct lfile	*od, *nd;
+
+	if ((od = plain(r->r_fid)) == NULL || (nd = plain(r->r_fid2)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if (!lf_name_ok(r->r_t.u.trenameat.oldname) ||
+	    !lf_name_ok(r->r_t.u.trenameat.newname)) {
+		reply_error(r, EINVAL);
+		return;
+	}
+	reply_empty(r, lf_renameat(od, r->r_t.u.trenameat.oldname, nd,
+	    r->r_t.u.trenameat.newname));
+}
+
+static void
+op_unlinkat(struct req *r)
+{
+	struct lfile	*lf;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if (!lf_name_ok(r->r_t.u.tunlinkat.name)) {
+		reply_error(r, EINVAL);
+		return;
+	}
+	reply_empty(r, lf_unlinkat(lf, r->r_t.u.tunlinkat.name,
+	    r->r_t.u.tunlinkat.flags));
+}
+
+/* Tremove clunks the fid whether or not the remove worked. */
+static void
+op_remove(struct req *r)
+{
+	struct lfile	*lf = r->r_fid->f_lf;
+	int		 err;
+
+	if (lf == NULL || lf->lf_xattr != NULL)
+		err = EBADF;
+	else
+		err = lf_remove(lf);
+	if (lf != NULL)
+		lf_close(lf);
+	r->r_fid->f_lf = NULL;
+	reply_empty(r, err);
+}
+
+/* The clunk of an xattrcreate fid is where the attribute is set. */
+static void
+op_clunk(struct req *r)
+{
+	int	 err = 0;
+
+	if (r->r_fid->f_lf != NULL)
+		err = lf_close(r->r_fid->f_lf);
+	r->r_fid->f_lf = NULL;
+	reply_empty(r, err);
+}
+
+static void
+op_readlink(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*lf;
+	char		 buf[LF_READLINK_MAX + 1];
+	int		 err;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if ((err = lf_readlink(lf, buf, sizeof(buf))) != 0) {
+		reply_error(r, err);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RREADLINK;
+	f.u.rreadlink.target = buf;
+	reply_fcall(r, &f);
+}
+
+static void
+op_statfs(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*lf;
+	int		 err;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RSTATFS;
+	if ((err = lf_statfs(lf, &f)) != 0)
+		reply_error(r, err);
+	else
+		reply_fcall(r, &f);
+}
+
+static void
+op_fsync(struct req *r)
+{
+	struct lfile	*lf;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	reply_empty(r, lf_fsync(lf, r->r_t.u.tfsync.datasync != 0));
+}
+
+static void
+op_xattrwalk(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*lf, *x = NULL;
+	int		 err;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RXATTRWALK;
+	err = lf_xattrwalk(lf, r->r_t.u.txattrwalk.name, &x,
+	    &f.u.rxattrwalk.size);
+	if (err != 0) {
+		reply_error(r, err);
+		return;
+	}
+	r->r_newfid->f_lf = x;
+	reply_fcall(r, &f);
+}
+
+static void
+op_xattrcreate(struct req *r)
+{
+	struct lfile	*lf;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	reply_empty(r, lf_xattrcreate(lf, r->r_t.u.txattrcreate.name,
+	    r->r_t.u.txattrcreate.attr_size, r->r_t.u.txattrcreate.flags));
+}
+
+/* Locks are owned by the lfile: one open of one client. */
+static void
+op_lock(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*lf;
+	uint8_t		 status = P9_LOCK_ERROR;
+	int		 err;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	if ((err = lf_lock(lf, lf, &r->r_t, &status)) != 0) {
+		reply_error(r, err);
+		return;
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = P9_RLOCK;
+	f.u.rlock.status = status;
+	reply_fcall(r, &f);
+}
+
+static void
+op_getlock(struct req *r)
+{
+	struct p9_fcall	 f;
+	struct lfile	*lf;
+	int		 err;
+
+	if ((lf = plain(r->r_fid)) == NULL) {
+		reply_error(r, EBADF);
+		return;
+	}
+	f = r->r_t;
+	f.type = P9_RGETLOCK;
+	if ((err = lf_getlock(lf, lf, &f)) != 0)
+		reply_error(r, err);
+	else
+		reply_fcall(r, &f);
+}
+
+static const struct {
+	uint8_t	  type;
+	void	(*fn)(struct req *);
+} ops[] = {
+	{ P9_TATTACH,		op_attach },
+	{ P9_TWALK,		op_walk },
+	{ P9_TGETATTR,		op_getattr },
+	{ P9_TSETATTR,		op_setattr },
+	{ P9_TLOPEN,		op_lopen },
+	{ P9_TLCREATE,		op_lcreate },
+	{ P9_TREAD,		op_read },
+	{ P9_TWRITE,		op_write },
+	{ P9_TREADDIR,		op_readdir },
+	{ P9_TMKDIR,		op_mkdir },
+	{ P9_TSYMLINK,		op_symlink },
+	{ P9_TMKNOD,		op_mknod },
+	{ P9_TLINK,		op_link },
+	{ P9_TRENAME,		op_rename },
+	{ P9_TRENAMEAT,		op_renameat },
+	{ P9_TUNLINKAT,		op_unlinkat },
+	{ P9_TREMOVE,		op_remove },
+	{ P9_TCLUNK,		op_clunk },
+	{ P9_TREADLINK,		op_readlink },
+	{ P9_TSTATFS,		op_statfs },
+	{ P9_TFSYNC,		op_fsync },
+	{ P9_TXATTRWALK,	op_xattrwalk },
+	{ P9_TXATTRCREATE,	op_xattrcreate },
+	{ P9_TLOCK,		op_lock },
+	{ P9_TGETLOCK,		op_getlock },
+};
+
+void
+ops_lookup(uint8_t type, void (**fnp)(struct req *))
+{
+	size_t	 i;
+
+	*fnp = NULL;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		if (ops[i].type == type) {
+			*fnp = ops[i].fn;
+			return;
+		}
+	}
+}
