@@ -478,9 +478,9 @@ p9msg_getfield(struct p9_rbuf *rb, const struct p9msg_field *fd,
 		break;
 	case P9MSG_DATA:
 		/*
-		 * The count must describe exactly the rest of the frame:
-		 * a shorter one would hide trailing garbage, a longer one
-		 * would point past the frame.
+		 * Data is always the last field, so its count must be
+		 * exactly what is left: the frame size is the only
+		 * authority on where the message ends.
 		 */
 		count = p9_get32(rb);
 		if (rb->rb_err || count != p9_remain(rb))
