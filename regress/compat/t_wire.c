@@ -296,9 +296,14 @@ ATF_TC_BODY(strings, tc)
 	ATF_CHECK_EQ(strlcat(buf, "ab", sizeof(buf)), sizeof(buf) + 2);
 	ATF_CHECK_EQ(buf[7], 'x');
 
+#ifndef HAVE_REALLOCARRAY
+	/* Ours; a C library's own may be intercepted by sanitizers. */
 	errno = 0;
 	ATF_CHECK(reallocarray(NULL, big, 3) == NULL);
 	ATF_CHECK_EQ(errno, ENOMEM);
+#else
+	(void)big;
+#endif
 	p = reallocarray(NULL, 16, 4);
 	ATF_REQUIRE(p != NULL);
 	memset(p, 0, 64);
