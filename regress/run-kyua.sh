@@ -2,6 +2,10 @@
 # Run the kyua suite in a build tree and close with "N passed, N failed".
 # Exits non-zero when anything failed or broke, or when nothing ran.
 dir=${1:?usage: run-kyua.sh builddir/regress}
+supp=$(cd "$(dirname "$0")" && pwd)/lsan.supp
+# Sanitizer builds: report leaks (libatf's own excepted) and fail on UB.
+export LSAN_OPTIONS="suppressions=$supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 cd "$dir" || exit 1
 results=$(pwd)/results.db
 rm -f "$results"
