@@ -26,10 +26,13 @@
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: fsgoferd [-dinv] [-e aname=path[,ro]] "
-	    "[-l listen] [-m msize] [-p pidfile]\n"
-	    "                [-w workers]\n"
-	    "       listen: unix:/path | tcp:HOST:PORT | tcp:[V6ADDR]:PORT\n");
+	fprintf(stderr, "usage: fsgoferd [-dinv] [-a addr[/bits]] "
+	    "[-e aname=path[,ro]] [-l listen]\n"
+	    "                [-m msize] [-o limit=value,...] [-p pidfile] "
+	    "[-w workers]\n"
+	    "       listen: unix:/path[,mode=0660][,owner=user[:group]] |\n"
+	    "               tcp:HOST:PORT | tcp:[V6ADDR]:PORT\n"
+	    "       limits: maxconn maxfids maxreqs outbuf idle\n");
 	exit(1);
 }
 
@@ -47,6 +50,40 @@ numarg(const char *s, long min, long max, const char *what)
 		usage();
 	}
 	return v;
+}
+
+/* -o maxconn=N,maxfids=N,maxreqs=N,outbuf=BYTES,idle=SECONDS */
+static void
+limits_parse(struct limits *lim, const char *arg)
+{
+	char	*buf, *p, *o, *v;
+
+	if ((buf = strdup(arg)) == NULL)
+		err(1, NULL);
+	p = buf;
+	while ((o = strsep(&p, ",")) != NULL) {
+		if ((v = strchr(o, '=')) == NULL) {
+			warnx("limit \"%s\": expected name=value", o);
+			usage();
+		}
+		*v++ = '\0';
+		if (strcmp(o, "maxconn") == 0)
+			lim->l_maxconn = (int)numarg(v, 1, 1000000, o);
+		else if (strcmp(o, "maxfids") == 0)
+			lim->l_maxfids = (int)numarg(v, 1, 10000000, o);
+		else if (strcmp(o, "maxreqs") == 0)
+			lim->l_maxreqs = (int)numarg(v, 1, 65535, o);
+		else if (strcmp(o, "outbuf") == 0)
+			lim->l_outhiwat = (size_t)numarg(v, 65536,
+			    1L << 30, o);
+		else if (strcmp(o, "idle") == 0)
+			lim->l_idlesecs = (int)numarg(v, 1, 86400, o);
+		else {
+			warnx("unknown limit \"%s\"", o);
+			usage();
+		}
+	}
+	free(buf);
 }
 
 /*
@@ -273,8 +310,12 @@ main(int argc, char *argv[])
 	srv.s_lim.l_workers = DEF_WORKERS;
 	srv.s_lim.l_idlesecs = DEF_IDLE_FRAME_SECS;
 
-	while ((ch = getopt(argc, argv, "de:il:m:np:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:de:il:m:no:p:vw:")) != -1) {
 		switch (ch) {
+		case 'a':
+			if (allow_add(&srv, optarg) == -1)
+				usage();
+			break;
 		case 'd':
 			debug = 1;
 			break;
@@ -295,6 +336,9 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			check = 1;
+			break;
+		case 'o':
+			limits_parse(&srv.s_lim, optarg);
 			break;
 		case 'p':
 			pidfile = optarg;
@@ -322,6 +366,8 @@ main(int argc, char *argv[])
 		warnx("-i and -l are exclusive");
 		usage();
 	}
+	if (!inetd && listener_inherit(&srv) == -1)
+		usage();
 	if (!inetd && TAILQ_EMPTY(&srv.s_listeners) &&
 	    listener_add(&srv, "unix:/var/run/fsgoferd.sock") == -1)
 		usage();
@@ -380,6 +426,7 @@ main(int argc, char *argv[])
 		free(e);
 	}
 	event_base_free(srv.s_base);
+	free(srv.s_allow);
 	if (pidfile != NULL)
 		unlink(pidfile);
 	log_info("stopped");

@@ -156,6 +156,13 @@ struct limits {
 	int		l_idlesecs;	/* a half-sent frame times out */
 };
 
+/* A TCP client address range that may connect (-a). */
+struct allow {
+	int		a_family;
+	uint8_t		a_addr[16];
+	int		a_bits;
+};
+
 /* The daemon's own context: the only mutable state beyond the stack. */
 struct server {
 	struct event_base	*s_base;
@@ -169,6 +176,8 @@ struct server {
 	struct event		*s_sigev[4];
 	struct event		*s_stoptimer;
 	pthread_mutex_t		 s_xattrlock;	/* xattr fid buffers */
+	struct allow		*s_allow;	/* empty: any TCP peer */
+	int			 s_nallow;
 };
 
 struct listener {
@@ -251,6 +260,9 @@ void		 conn_reap(struct conn *);
 
 /* listen.c */
 int		 listener_add(struct server *, const char *);
+int		 listener_inherit(struct server *);
+int		 allow_add(struct server *, const char *);
+int		 allow_check(const struct server *, const struct sockaddr *);
 int		 listener_start(struct server *);
 void		 listener_free(struct listener *);
 

@@ -14,7 +14,9 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netdb.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,9 @@
 #include <event2/listener.h>
 
 #include "fsgoferd.h"
+
+static int	listener_unix_bind(struct listener *, const char *, long,
+		    uid_t, gid_t);
 
 static void
 listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
@@ -35,6 +40,15 @@ listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	int		 one = 1;
 
 	(void)evl;
+	if (!li->li_unix && !allow_check(srv, sa)) {
+		if (getnameinfo(sa, salen, host, sizeof(host), NULL, 0,
+		    NI_NUMERICHOST) != 0)
+			strlcpy(host, "?", sizeof(host));
+		log_warnx("%s: %s not in the allow list, refusing",
+		    li->li_name, host);
+		close(fd);
+		return;
+	}
 	if (srv->s_stopping || srv->s_nconns >= srv->s_lim.l_maxconn) {
 		log_warnx("%s: connection limit %d reached, refusing",
 		    li->li_name, srv->s_lim.l_maxconn);
@@ -81,11 +95,70 @@ listener_error(struct evconnlistener *evl, void *arg)
 	}
 }
 
+/*
+ * unix:/path[,mode=0660][,owner=USER[:GROUP]]: who may connect is decided
+ * by the socket's permissions, set before anyone can reach it.
+ */
 static int
-listener_unix(struct listener *li, const char *path)
+listener_unix(struct listener *li, const char *spec)
+{
+	struct passwd		*pw;
+	struct group		*gr;
+	char			*buf, *path, *opts, *o, *grp, *end;
+	long			 mode = -1;
+	uid_t			 uid = (uid_t)-1;
+	gid_t			 gid = (gid_t)-1;
+	int			 rc = -1;
+
+	if ((buf = strdup(spec)) == NULL)
+		err(1, NULL);
+	path = buf;
+	if ((opts = strchr(buf, ',')) != NULL)
+		*opts++ = '\0';
+	while (opts != NULL && (o = strsep(&opts, ",")) != NULL) {
+		if (strncmp(o, "mode=", 5) == 0) {
+			errno = 0;
+			mode = strtol(o + 5, &end, 8);
+			if (o[5] == '\0' || *end != '\0' || errno != 0 ||
+			    mode < 0 || mode > 0777) {
+				warnx("unix:%s: bad mode \"%s\"", spec, o + 5);
+				goto out;
+			}
+		} else if (strncmp(o, "owner=", 6) == 0) {
+			if ((grp = strchr(o + 6, ':')) != NULL)
+				*grp++ = '\0';
+			if ((pw = getpwnam(o + 6)) == NULL) {
+				warnx("unix:%s: no user \"%s\"", spec, o + 6);
+				goto out;
+			}
+			uid = pw->pw_uid;
+			gid = pw->pw_gid;
+			if (grp != NULL) {
+				if ((gr = getgrnam(grp)) == NULL) {
+					warnx("unix:%s: no group \"%s\"", spec,
+					    grp);
+					goto out;
+				}
+				gid = gr->gr_gid;
+			}
+		} else {
+			warnx("unix:%s: unknown option \"%s\"", spec, o);
+			goto out;
+		}
+	}
+	rc = listener_unix_bind(li, path, mode, uid, gid);
+out:
+	free(buf);
+	return rc;
+}
+
+static int
+listener_unix_bind(struct listener *li, const char *path, long mode,
+    uid_t uid, gid_t gid)
 {
 	struct sockaddr_un	 sun;
 	struct stat		 st;
+	mode_t			 omask;
 	int			 fd;
 
 	memset(&sun, 0, sizeof(sun));
@@ -103,11 +176,22 @@ listener_unix(struct listener *li, const char *path)
 		}
 		unlink(path);
 	}
+	/* Bind with no access at all, then open up to what was asked. */
+	omask = umask(0177);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		warn("%s", path);
+		umask(omask);
 		if (fd != -1)
 			close(fd);
+		return -1;
+	}
+	umask(omask);
+	if ((uid != (uid_t)-1 && chown(path, uid, gid) == -1) ||
+	    chmod(path, mode == -1 ? 0666 : (mode_t)mode) == -1) {
+		warn("%s", path);
+		close(fd);
+		unlink(path);
 		return -1;
 	}
 	li->li_fd = fd;
@@ -258,4 +342,152 @@ listener_free(struct listener *li)
 	}
 	free(li->li_spec);
 	free(li);
+}
+
+/*
+ * Sockets passed by a service manager (systemd's LISTEN_FDS protocol):
+ * descriptors 3.. are already bound and listening.  Returns how many.
+ */
+int
+listener_inherit(struct server *srv)
+{
+	struct listener		*li;
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen;
+	const char		*pidstr, *nstr;
+	char			 host[64], port[16];
+	long			 n, i;
+
+	if ((pidstr = getenv("LISTEN_PID")) == NULL ||
+	    (nstr = getenv("LISTEN_FDS")) == NULL ||
+	    strtol(pidstr, NULL, 10) != (long)getpid())
+		return 0;
+	n = strtol(nstr, NULL, 10);
+	if (n <= 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++) {
+		sslen = sizeof(ss);
+		if (getsockname(3 + i, (struct sockaddr *)&ss, &sslen) == -1) {
+			warn("LISTEN_FDS: descriptor %ld", 3 + i);
+			return -1;
+		}
+		if ((li = calloc(1, sizeof(*li))) == NULL ||
+		    (li->li_spec = strdup("inherited")) == NULL)
+			err(1, NULL);
+		li->li_srv = srv;
+		li->li_fd = (int)(3 + i);
+		fcntl(li->li_fd, F_SETFD, FD_CLOEXEC);
+		if (ss.ss_family == AF_UNIX) {
+			li->li_unix = 1;
+			if (snprintf(li->li_name, sizeof(li->li_name),
+			    "unix:%s (inherited)",
+			    ((struct sockaddr_un *)&ss)->sun_path) < 0)
+				li->li_name[0] = '\0';
+		} else {
+			if (getnameinfo((struct sockaddr *)&ss, sslen, host,
+			    sizeof(host), port, sizeof(port),
+			    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+				strlcpy(host, "?", sizeof(host));
+			li->li_port = atoi(port);
+			if (snprintf(li->li_name, sizeof(li->li_name),
+			    "tcp:%s:%s (inherited)", host, port) < 0)
+				li->li_name[0] = '\0';
+		}
+		TAILQ_INSERT_TAIL(&srv->s_listeners, li, li_entry);
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return (int)n;
+}
+
+/* -a ADDR[/BITS]: a TCP client range allowed to connect. */
+int
+allow_add(struct server *srv, const char *spec)
+{
+	struct allow	 a;
+	char		 buf[64], *slash, *end;
+	long		 bits;
+	int		 max;
+
+	if (strlcpy(buf, spec, sizeof(buf)) >= sizeof(buf))
+		goto bad;
+	memset(&a, 0, sizeof(a));
+	if ((slash = strchr(buf, '/')) != NULL)
+		*slash++ = '\0';
+	if (inet_pton(AF_INET, buf, a.a_addr) == 1) {
+		a.a_family = AF_INET;
+		max = 32;
+	} else if (inet_pton(AF_INET6, buf, a.a_addr) == 1) {
+		a.a_family = AF_INET6;
+		max = 128;
+	} else
+		goto bad;
+	bits = max;
+	if (slash != NULL) {
+		errno = 0;
+		bits = strtol(slash, &end, 10);
+		if (*slash == '\0' || *end != '\0' || errno != 0 || bits < 0 ||
+		    bits > max)
+			goto bad;
+	}
+	a.a_bits = (int)bits;
+	srv->s_allow = reallocarray(srv->s_allow, srv->s_nallow + 1,
+	    sizeof(a));
+	if (srv->s_allow == NULL)
+		err(1, NULL);
+	srv->s_allow[srv->s_nallow++] = a;
+	return 0;
+bad:
+	warnx("allow \"%s\": expected ADDR or ADDR/BITS", spec);
+	return -1;
+}
+
+static int
+allow_match(const struct allow *a, const uint8_t *addr)
+{
+	int	 full = a->a_bits / 8, rest = a->a_bits % 8;
+	uint8_t	 mask;
+
+	if (memcmp(a->a_addr, addr, full) != 0)
+		return 0;
+	if (rest == 0)
+		return 1;
+	mask = (uint8_t)(0xff << (8 - rest));
+	return (a->a_addr[full] & mask) == (addr[full] & mask);
+}
+
+/* 1 if a TCP peer may connect: no list, or it falls in a range. */
+int
+allow_check(const struct server *srv, const struct sockaddr *sa)
+{
+	const struct sockaddr_in	*sin;
+	const struct sockaddr_in6	*sin6;
+	const uint8_t			*addr;
+	uint8_t				 v4[4];
+	int				 i, family;
+
+	if (srv->s_nallow == 0)
+		return 1;
+	if (sa->sa_family == AF_INET) {
+		sin = (const struct sockaddr_in *)sa;
+		memcpy(v4, &sin->sin_addr, 4);
+		addr = v4;
+		family = AF_INET;
+	} else if (sa->sa_family == AF_INET6) {
+		sin6 = (const struct sockaddr_in6 *)sa;
+		addr = sin6->sin6_addr.s6_addr;
+		family = AF_INET6;
+		/* A v4-mapped peer is judged by its IPv4 address. */
+		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+			addr += 12;
+			family = AF_INET;
+		}
+	} else
+		return 0;
+	for (i = 0; i < srv->s_nallow; i++)
+		if (srv->s_allow[i].a_family == family &&
+		    allow_match(&srv->s_allow[i], addr))
+			return 1;
+	return 0;
 }
