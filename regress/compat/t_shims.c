@@ -175,17 +175,33 @@ ATF_TC_WITHOUT_HEAD(ctlopen_unreadable);
 ATF_TC_BODY(ctlopen_unreadable, tc)
 {
 	struct timespec	ts[2];
-	struct stat	st, sb;
+	struct stat	st, sb, pst, plst;
 	pid_t		pid;
-	int		dfd, fd, status, nfd;
+	int		dfd, fd, status, nfd, pfd, plfd, xa;
 
 	ATF_REQUIRE(mkdir("d", 0777) == 0);
 	ATF_REQUIRE(chmod("d", 0777) == 0);
 	mkfile("d/f", "secret", 0000);
 	dfd = open("d", O_RDONLY | O_DIRECTORY);
 	ATF_REQUIRE(dfd != -1);
-	if (geteuid() == 0)
+	ATF_REQUIRE(symlink("f", "d/l") == 0);
+	if (geteuid() == 0) {
 		ATF_REQUIRE(chown("d/f", 65534, 65534) == 0);
+		ATF_REQUIRE(lchown("d/l", 65534, 65534) == 0);
+	}
+	/*
+	 * Handles opened here, before the child drops root: on Linux 6.10
+	 * and later an AT_EMPTY_PATH link is allowed for a file the caller
+	 * opened itself, so only fds with other credentials reach the /proc
+	 * fallback.
+	 */
+	ctl(dfd, "f", &pfd, &pst);
+	ctl(dfd, "l", &plfd, &plst);
+#ifdef HAVE_SYS_XATTR
+	xa = fsetxattr(pfd, "user.probe", "1", 1, 0) == 0;
+#else
+	xa = 0;
+#endif
 	pid = fork();
 	ATF_REQUIRE(pid != -1);
 	if (pid == 0) {
@@ -224,6 +240,27 @@ ATF_TC_BODY(ctlopen_unreadable, tc)
 		    O_RDONLY);
 		if (nfd == -1 || read(nfd, &sb, 6) != 6)
 			_exit(19);
+		/*
+		 * Without CAP_DAC_READ_SEARCH, Linux's AT_EMPTY_PATH link
+		 * fails and the /proc way must do, for a symlink too.
+		 */
+		if (compat_link(pfd, dfd, "f", &pst, dfd, "g") == -1 ||
+		    fstatat(dfd, "g", &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    sb.st_ino != pst.st_ino)
+			_exit(20);
+		if (compat_link(plfd, dfd, "l", &plst, dfd, "l2") == -1 ||
+		    fstatat(dfd, "l2", &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    !S_ISLNK(sb.st_mode) || sb.st_ino != plst.st_ino)
+			_exit(21);
+		/* Attributes of the file behind an O_PATH fd, or no fd. */
+		nfd = compat_getxattr(fd, dfd, "f", "user.probe", &sb, 1);
+#ifdef HAVE_PROC_SELF_FD
+		if (xa && nfd != 1)
+			_exit(22);
+#else
+		if (xa && (nfd != -1 || errno != EACCES))
+			_exit(22);
+#endif
 		_exit(0);
 	}
 	ATF_REQUIRE(waitpid(pid, &status, 0) == pid);
