@@ -106,6 +106,10 @@ compat_setlock(int fd, const void *owner, int type, off_t start, off_t len)
 	return 0;
 }
 
+/*
+ * On entry *type, *start and *len are the lock asked about; on return
+ * they describe a conflicting lock, or *type is F_UNLCK.
+ */
 int
 compat_getlock(int fd, const void *owner, int *type, off_t *start,
     off_t *len, pid_t *pid)
