@@ -104,6 +104,14 @@ int	 compat_dtype_from_wire(uint8_t);
 int	 compat_lktype_from_wire(uint8_t);	/* F_RDLCK... or -1 */
 uint8_t	 compat_lktype_to_wire(int);
 
+/*
+ * cred.c: this thread's file system identity (uid, gid, groups), for
+ * running one request as the attaching user.  ENOSYS where the platform
+ * has no per-thread way; compat_cred_supported() says so up front.
+ */
+int	compat_cred_supported(void);
+int	compat_setcred(uid_t, gid_t, int, const gid_t *);
+
 /* string.c: the BSD string helpers glibc may lack. */
 #ifndef HAVE_STRLCPY
 size_t	strlcpy(char *, const char *, size_t);

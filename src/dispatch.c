@@ -157,6 +157,11 @@ dispatch_fids(struct conn *c, struct req *r)
 		if (r->r_newfid == NULL)
 			return errno;
 		fid_ref(r->r_newfid);
+		/* A walked fid acts as the one it came from. */
+		if (r->r_fid != NULL && r->r_fid->f_cred != NULL) {
+			r->r_newfid->f_cred = r->r_fid->f_cred;
+			r->r_newfid->f_cred->cr_refs++;
+		}
 	}
 	r->r_excl = fs.fs_excl;
 	if (fs.fs_drop)

@@ -147,6 +147,7 @@ fid_unref(struct fid *f)
 		return;
 	if (f->f_lf != NULL)
 		lf_close(f->f_lf);
+	cred_unref(f->f_cred);
 	pthread_rwlock_destroy(&f->f_lock);
 	free(f);
 }

@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 
 #include <err.h>
+#include <grp.h>
+#include <pwd.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -27,9 +29,11 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: fsgoferd [-dinv] [-a addr[/bits]] "
-	    "[-e aname=path[,ro]] [-l listen]\n"
+	    "[-e aname=path[,options]] [-l listen]\n"
 	    "                [-m msize] [-o limit=value,...] [-p pidfile] "
-	    "[-w workers]\n"
+	    "[-u user]\n                [-w workers]\n"
+	    "       export options: ro rw trusted user squash=USER[:GROUP] "
+	    "allowdev abortwrite\n"
 	    "       listen: unix:/path[,mode=0660][,owner=user[:group]] |\n"
 	    "               tcp:HOST:PORT | tcp:[V6ADDR]:PORT\n"
 	    "       limits: maxconn maxfids maxreqs outbuf idle\n");
@@ -86,6 +90,37 @@ limits_parse(struct limits *lim, const char *arg)
 	free(buf);
 }
 
+/* squash=USER[:GROUP]: the account every attach of an export becomes. */
+static int
+squash_parse(struct export *e, const char *spec)
+{
+	struct passwd	*pw;
+	struct group	*gr;
+	char		*buf, *grp;
+
+	if ((buf = strdup(spec)) == NULL)
+		err(1, NULL);
+	if ((grp = strchr(buf, ':')) != NULL)
+		*grp++ = '\0';
+	if ((pw = getpwnam(buf)) == NULL) {
+		warnx("squash=%s: no such user", spec);
+		free(buf);
+		return -1;
+	}
+	e->e_squid = pw->pw_uid;
+	e->e_sqgid = pw->pw_gid;
+	if (grp != NULL) {
+		if ((gr = getgrnam(grp)) == NULL) {
+			warnx("squash=%s: no such group", spec);
+			free(buf);
+			return -1;
+		}
+		e->e_sqgid = gr->gr_gid;
+	}
+	free(buf);
+	return 0;
+}
+
 /*
  * -e aname=/abs/path[,ro][,abortwrite][,allowdev], or -e /abs/path[,...]
  * whose aname is the path as given.  The root is resolved and opened
@@ -127,7 +162,17 @@ export_add(struct server *srv, const char *arg)
 			e->e_flags |= EXP_ABORTWRITE;
 		else if (strcmp(o, "allowdev") == 0)
 			e->e_flags |= EXP_ALLOWDEV;
-		else {
+		else if (strcmp(o, "trusted") == 0)
+			e->e_idmode = ID_TRUSTED;
+		else if (strcmp(o, "user") == 0)
+			e->e_idmode = ID_USER;
+		else if (strncmp(o, "squash=", 7) == 0) {
+			e->e_idmode = ID_SQUASH;
+			if (squash_parse(e, o + 7) == -1) {
+				free(e);
+				goto fail;
+			}
+		} else {
 			warnx("export \"%s\": unknown option \"%s\"", arg, o);
 			free(e);
 			goto fail;
@@ -156,6 +201,10 @@ export_add(struct server *srv, const char *arg)
 		free(e);
 		goto fail;
 	}
+	/* Only the trusted mode hands out ownership; the others keep what
+	 * the kernel gives the acting user. */
+	if (e->e_idmode != ID_TRUSTED)
+		e->e_flags |= EXP_NOCHOWN;
 	if ((e->e_aname = strdup(spec)) == NULL ||
 	    (e->e_path = strdup(resolved)) == NULL)
 		err(1, NULL);
@@ -263,6 +312,70 @@ print_mount_hint(struct server *srv)
 	}
 }
 
+/*
+ * Check that every export's identity mode can work as started, before
+ * anything is served.
+ */
+static void
+idmodes_check(struct server *srv, const char *user)
+{
+	struct export	*e;
+
+	TAILQ_FOREACH(e, &srv->s_exports, e_entry) {
+		if (e->e_idmode == ID_TRUSTED)
+			continue;
+		if (e->e_idmode == ID_USER && !compat_cred_supported())
+			errx(1, "export \"%s\": identity mode \"user\" needs "
+			    "per-thread credentials, which this platform "
+			    "lacks", e->e_aname);
+		if (geteuid() == 0 && user != NULL)
+			errx(1, "export \"%s\": identity mode \"%s\" needs "
+			    "root to act as other users; -u would drop it",
+			    e->e_aname, e->e_idmode == ID_USER ? "user" :
+			    "squash");
+		if (geteuid() != 0 && (e->e_idmode == ID_USER ||
+		    e->e_squid != geteuid()))
+			errx(1, "export \"%s\": identity mode \"%s\" needs "
+			    "root (or squash to the daemon's own account)",
+			    e->e_aname, e->e_idmode == ID_USER ? "user" :
+			    "squash");
+	}
+}
+
+/* -u: give up root once sockets are bound and export roots are open. */
+static void
+drop_privileges(const char *user)
+{
+	struct passwd	*pw;
+
+	if ((pw = getpwnam(user)) == NULL)
+		errx(1, "-u %s: no such user", user);
+	if (geteuid() != 0)
+		errx(1, "-u %s: only root can change user", user);
+	if (setgroups(1, &pw->pw_gid) == -1 ||
+	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
+	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+		err(1, "cannot drop privileges to %s", user);
+	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
+	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
+	    (pw->pw_uid != 0 && setuid(0) != -1))
+		errx(1, "privilege drop to %s did not hold", user);
+}
+
+/* The groups a worker returns to after acting as another user. */
+static void
+save_groups(struct server *srv)
+{
+	int	 n;
+
+	if ((n = getgroups(0, NULL)) < 0)
+		err(1, "getgroups");
+	if ((srv->s_groups = calloc(n > 0 ? n : 1, sizeof(gid_t))) == NULL)
+		err(1, NULL);
+	if ((srv->s_ngroups = getgroups(n, srv->s_groups)) < 0)
+		err(1, "getgroups");
+}
+
 static void
 write_pidfile(const char *path)
 {
@@ -294,7 +407,7 @@ main(int argc, char *argv[])
 	struct server	 srv;
 	struct export	*e;
 	struct conn	*c;
-	const char	*pidfile = NULL;
+	const char	*pidfile = NULL, *user = NULL;
 	int		 ch, debug = 0, verbose = 0, inetd = 0, check = 0;
 	int		 i, sigs[] = { SIGTERM, SIGINT, SIGHUP };
 
@@ -310,7 +423,7 @@ main(int argc, char *argv[])
 	srv.s_lim.l_workers = DEF_WORKERS;
 	srv.s_lim.l_idlesecs = DEF_IDLE_FRAME_SECS;
 
-	while ((ch = getopt(argc, argv, "a:de:il:m:no:p:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:de:il:m:no:p:u:vw:")) != -1) {
 		switch (ch) {
 		case 'a':
 			if (allow_add(&srv, optarg) == -1)
@@ -343,6 +456,9 @@ main(int argc, char *argv[])
 		case 'p':
 			pidfile = optarg;
 			break;
+		case 'u':
+			user = optarg;
+			break;
 		case 'v':
 			verbose++;
 			break;
@@ -371,10 +487,14 @@ main(int argc, char *argv[])
 	if (!inetd && TAILQ_EMPTY(&srv.s_listeners) &&
 	    listener_add(&srv, "unix:/var/run/fsgoferd.sock") == -1)
 		usage();
+	idmodes_check(&srv, user);
 	if (check) {
 		fprintf(stderr, "configuration OK\n");
 		return 0;
 	}
+	if (user != NULL)
+		drop_privileges(user);
+	save_groups(&srv);
 
 	/* A peer that goes away mid-reply must not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
@@ -427,6 +547,7 @@ main(int argc, char *argv[])
 	}
 	event_base_free(srv.s_base);
 	free(srv.s_allow);
+	free(srv.s_groups);
 	if (pidfile != NULL)
 		unlink(pidfile);
 	log_info("stopped");

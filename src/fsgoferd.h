@@ -31,6 +31,15 @@
 #define LF_NAME_MAX		255
 #define LF_READLINK_MAX		4096
 
+/* Who a request runs as, in the "user" and "squash" identity modes. */
+struct cred {
+	int		 cr_refs;	/* loop thread, once shared */
+	uid_t		 cr_uid;
+	gid_t		 cr_gid;
+	int		 cr_ngroups;
+	gid_t		*cr_groups;
+};
+
 /* An attach point: an aname served from a host directory. */
 struct export {
 	TAILQ_ENTRY(export)	 e_entry;
@@ -41,6 +50,13 @@ struct export {
 #define EXP_RO		0x01
 #define EXP_ABORTWRITE	0x02		/* debug: abort() on a write to RO */
 #define EXP_ALLOWDEV	0x04		/* Tmknod may make device nodes */
+#define EXP_NOCHOWN	0x08		/* new files keep the host's owner */
+	int			 e_idmode;
+#define ID_TRUSTED	0		/* the daemon's credentials (fsgofer) */
+#define ID_USER		1		/* each request as the attaching user */
+#define ID_SQUASH	2		/* everything as one account */
+	uid_t			 e_squid;
+	gid_t			 e_sqgid;
 
 	/* Host device -> small number for the top 8 bits of qid.path. */
 	pthread_mutex_t		 e_devlock;
@@ -176,6 +192,8 @@ struct server {
 	struct event		*s_sigev[4];
 	struct event		*s_stoptimer;
 	pthread_mutex_t		 s_xattrlock;	/* xattr fid buffers */
+	gid_t			*s_groups;	/* the daemon's own groups */
+	int			 s_ngroups;
 	struct allow		*s_allow;	/* empty: any TCP peer */
 	int			 s_nallow;
 };
@@ -198,6 +216,7 @@ struct fid {
 	uint32_t		 f_fid;
 	struct fid		*f_next;	/* hash chain */
 	struct lfile		*f_lf;		/* NULL until attach/walk done */
+	struct cred		*f_cred;	/* NULL: the daemon's own */
 	pthread_rwlock_t	 f_lock;	/* held by workers using f_lf */
 	int			 f_refs;	/* loop thread only */
 	int			 f_state;
@@ -277,6 +296,13 @@ void		 ops_lookup(uint8_t, void (**)(struct req *));
 void		 reply_fcall(struct req *, struct p9_fcall *);
 void		 reply_error(struct req *, int);
 int		 reply_alloc(struct req *, size_t);
+
+/* cred.c */
+struct cred	*cred_for_attach(const struct export *, const struct p9_fcall *,
+		    int *);
+void		 cred_unref(struct cred *);
+int		 cred_enter(const struct server *, const struct cred *);
+void		 cred_leave(const struct server *, const struct cred *);
 
 /* fid.c */
 void		 fid_init(struct fidtab *);

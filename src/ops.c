@@ -154,14 +154,27 @@ op_attach(struct req *r)
 	struct p9_qid	 qid;
 	int		 err;
 
+	struct cred	*cr;
+	uid_t		 uid;
+
 	if ((e = export_find(req_srv(r), r->r_t.u.tattach.aname)) == NULL) {
 		reply_error(r, ENOENT);
 		return;
 	}
-	err = lf_attach(e, attach_uid(&r->r_t), &lf, &qid);
-	if (err == 0)
-		r->r_newfid->f_lf = lf;
-	reply_qid(r, err, &qid);
+	cr = cred_for_attach(e, &r->r_t, &err);
+	if (err != 0) {
+		reply_error(r, err);
+		return;
+	}
+	uid = e->e_idmode == ID_TRUSTED ? attach_uid(&r->r_t) : (uid_t)-1;
+	if ((err = lf_attach(e, uid, &lf, &qid)) != 0) {
+		cred_unref(cr);
+		reply_error(r, err);
+		return;
+	}
+	r->r_newfid->f_lf = lf;
+	r->r_newfid->f_cred = cr;
+	reply_qid(r, 0, &qid);
 }
 
 static void

@@ -36,6 +36,8 @@ static void
 work_run(struct req *r)
 {
 	struct fid	*f = r->r_fid, *f2 = r->r_fid2;
+	struct cred	*cr;
+	int		 err;
 
 	if (f != NULL) {
 		if (r->r_excl)
@@ -47,7 +49,14 @@ work_run(struct req *r)
 	 * behind a queued writer and deadlock against ourselves. */
 	if (f2 != NULL && f2 != f)
 		pthread_rwlock_rdlock(&f2->f_lock);
-	r->r_fn(r);
+	/* user/squash modes: the request runs as the fid's owner. */
+	cr = f != NULL ? f->f_cred : NULL;
+	if ((err = cred_enter(r->r_conn->c_srv, cr)) != 0)
+		reply_error(r, err);
+	else {
+		r->r_fn(r);
+		cred_leave(r->r_conn->c_srv, cr);
+	}
 	if (f2 != NULL && f2 != f)
 		pthread_rwlock_unlock(&f2->f_lock);
 	if (f != NULL)
