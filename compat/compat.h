@@ -112,6 +112,13 @@ uint8_t	 compat_lktype_to_wire(int);
 int	compat_cred_supported(void);
 int	compat_setcred(uid_t, gid_t, int, const gid_t *);
 
+/*
+ * sandbox.c: confine the process to the export roots (read-only ones for
+ * reading) where the platform can: Landlock, unveil/pledge.  1 confined,
+ * 0 no way here, -1 error.
+ */
+int	compat_sandbox(const char *const *paths, const int *readonly, int n);
+
 /* string.c: the BSD string helpers glibc may lack. */
 #ifndef HAVE_STRLCPY
 size_t	strlcpy(char *, const char *, size_t);

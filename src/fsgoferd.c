@@ -28,7 +28,7 @@
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: fsgoferd [-dinv] [-a addr[/bits]] "
+	fprintf(stderr, "usage: fsgoferd [-dinSv] [-a addr[/bits]] "
 	    "[-e aname=path[,options]] [-l listen]\n"
 	    "                [-m msize] [-o limit=value,...] [-p pidfile] "
 	    "[-u user]\n                [-w workers]\n"
@@ -362,6 +362,32 @@ drop_privileges(const char *user)
 		errx(1, "privilege drop to %s did not hold", user);
 }
 
+/* Confine the process to its exports, unless -S said not to. */
+static void
+sandbox(struct server *srv)
+{
+	struct export	*e;
+	const char	**paths;
+	int		 *ro, n = 0, rc;
+
+	TAILQ_FOREACH(e, &srv->s_exports, e_entry)
+		n++;
+	if ((paths = calloc(n, sizeof(*paths))) == NULL ||
+	    (ro = calloc(n, sizeof(*ro))) == NULL)
+		fatal(NULL);
+	n = 0;
+	TAILQ_FOREACH(e, &srv->s_exports, e_entry) {
+		paths[n] = e->e_path;
+		ro[n++] = (e->e_flags & EXP_RO) != 0;
+	}
+	if ((rc = compat_sandbox(paths, ro, n)) == -1)
+		fatal("cannot confine the process to its exports");
+	log_info(rc == 1 ? "confined to the export roots" :
+	    "no confinement on this platform");
+	free(paths);
+	free(ro);
+}
+
 /* The groups a worker returns to after acting as another user. */
 static void
 save_groups(struct server *srv)
@@ -409,6 +435,7 @@ main(int argc, char *argv[])
 	struct conn	*c;
 	const char	*pidfile = NULL, *user = NULL;
 	int		 ch, debug = 0, verbose = 0, inetd = 0, check = 0;
+	int		 nosandbox = 0;
 	int		 i, sigs[] = { SIGTERM, SIGINT, SIGHUP };
 
 	memset(&srv, 0, sizeof(srv));
@@ -423,7 +450,7 @@ main(int argc, char *argv[])
 	srv.s_lim.l_workers = DEF_WORKERS;
 	srv.s_lim.l_idlesecs = DEF_IDLE_FRAME_SECS;
 
-	while ((ch = getopt(argc, argv, "a:de:il:m:no:p:u:vw:")) != -1) {
+	while ((ch = getopt(argc, argv, "a:de:il:m:no:p:Su:vw:")) != -1) {
 		switch (ch) {
 		case 'a':
 			if (allow_add(&srv, optarg) == -1)
@@ -455,6 +482,9 @@ main(int argc, char *argv[])
 			break;
 		case 'p':
 			pidfile = optarg;
+			break;
+		case 'S':
+			nosandbox = 1;
 			break;
 		case 'u':
 			user = optarg;
@@ -523,6 +553,8 @@ main(int argc, char *argv[])
 		    e->e_aname, e->e_flags & EXP_RO ? "read-only" : "read-write");
 	if (listener_start(&srv) == -1)
 		fatalx("cannot start listeners");
+	if (!nosandbox)
+		sandbox(&srv);
 	if (inetd) {
 		if ((c = conn_new(&srv, STDIN_FILENO, "stdin")) == NULL)
 			fatalx("stdin");

@@ -1,0 +1,128 @@
+/*
+ * Confinement after start-up, where the platform has it.  Path safety
+ * never depends on this (every lookup is already one component with
+ * O_NOFOLLOW from a parent descriptor); it is a second fence should that
+ * logic ever be wrong.
+ *
+ * Linux: Landlock.  The process may touch the export roots (read-only
+ * ones only for reading) and read the system files the user database
+ * needs; nothing else on the file system.  OpenBSD: unveil and pledge.
+ * Elsewhere, or on a kernel without Landlock: nothing, said once.
+ */
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef HAVE_LANDLOCK
+#include <linux/landlock.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#endif
+
+#include "compat.h"
+
+#ifdef HAVE_LANDLOCK
+#define LL_READ	(LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+#define LL_WRITE (LANDLOCK_ACCESS_FS_WRITE_FILE | \
+	LANDLOCK_ACCESS_FS_REMOVE_DIR | LANDLOCK_ACCESS_FS_REMOVE_FILE | \
+	LANDLOCK_ACCESS_FS_MAKE_CHAR | LANDLOCK_ACCESS_FS_MAKE_DIR | \
+	LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK | \
+	LANDLOCK_ACCESS_FS_MAKE_FIFO | LANDLOCK_ACCESS_FS_MAKE_BLOCK | \
+	LANDLOCK_ACCESS_FS_MAKE_SYM)
+#ifdef LANDLOCK_ACCESS_FS_REFER
+#define LL_REFER LANDLOCK_ACCESS_FS_REFER
+#else
+#define LL_REFER 0
+#endif
+
+static int
+ll_allow(int ruleset, const char *path, uint64_t access)
+{
+	struct landlock_path_beneath_attr	 pb;
+	int					 fd, rc, saved;
+
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+	memset(&pb, 0, sizeof(pb));
+	pb.allowed_access = access;
+	pb.parent_fd = fd;
+	rc = (int)syscall(SYS_landlock_add_rule, ruleset,
+	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+#endif
+
+/*
+ * Returns 1 when confined, 0 when the platform has no way (not an
+ * error), -1 with errno on failure.
+ */
+int
+compat_sandbox(const char *const *paths, const int *readonly, int n)
+{
+#ifdef HAVE_LANDLOCK
+	struct landlock_ruleset_attr	 attr;
+	static const char *const	 sysread[] = {
+		"/etc", "/usr/lib", "/usr/lib64", "/lib", "/lib64",
+		"/usr/share/zoneinfo"
+	};
+	uint64_t			 all;
+	long				 abi;
+	int				 rs, i, saved;
+
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1)
+		return 0;	/* kernel without Landlock */
+	all = LL_READ | LL_WRITE | LANDLOCK_ACCESS_FS_EXECUTE;
+	if (abi >= 2)
+		all |= LL_REFER;
+	memset(&attr, 0, sizeof(attr));
+	attr.handled_access_fs = all;
+	if ((rs = (int)syscall(SYS_landlock_create_ruleset, &attr,
+	    sizeof(attr), 0)) == -1)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (ll_allow(rs, paths[i], readonly[i] ? LL_READ :
+		    (all & ~(uint64_t)LANDLOCK_ACCESS_FS_EXECUTE)) == -1)
+			goto fail;
+	}
+	for (i = 0; i < (int)(sizeof(sysread) / sizeof(sysread[0])); i++)
+		if (ll_allow(rs, sysread[i], LL_READ) == -1)
+			goto fail;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
+	    syscall(SYS_landlock_restrict_self, rs, 0) == -1)
+		goto fail;
+	close(rs);
+	return 1;
+fail:
+	saved = errno;
+	close(rs);
+	errno = saved;
+	return -1;
+#elif defined(HAVE_UNVEIL)
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (unveil(paths[i], readonly[i] ? "r" : "rwc") == -1)
+			return -1;
+	if (unveil("/etc", "r") == -1 || unveil(NULL, NULL) == -1)
+		return -1;
+	if (pledge("stdio rpath wpath cpath fattr chown flock inet unix "
+	    "getpw dpath", NULL) == -1)
+		return -1;
+	return 1;
+#else
+	(void)paths;
+	(void)readonly;
+	(void)n;
+	return 0;
+#endif
+}
