@@ -105,7 +105,7 @@ int	 compat_lktype_from_wire(uint8_t);	/* F_RDLCK... or -1 */
 uint8_t	 compat_lktype_to_wire(int);
 
 /*
- * cred.c: this thread's file system identity (uid, gid, groups), for
+ * setcred.c: this thread's file system identity (uid, gid, groups), for
  * running one request as the attaching user.  ENOSYS where the platform
  * has no per-thread way; compat_cred_supported() says so up front.
  */

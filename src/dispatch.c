@@ -250,8 +250,14 @@ dispatch(struct conn *c, struct req *r)
 		TAILQ_INSERT_TAIL(&old->r_flushes, r, r_fentry);
 		return;
 	case P9_TAUTH:
-		/* No authentication scheme is offered, none is pretended. */
-		dispatch_now(r, EOPNOTSUPP);
+		/*
+		 * No authentication scheme is offered, none is pretended.
+		 * ENOENT is how 9P2000.L servers say "no auth needed": the
+		 * Linux client accepts any error, diod's tools only this.
+		 */
+		log_debug("%s: Tauth refused: authentication is off",
+		    c->c_peer);
+		dispatch_now(r, ENOENT);
 		return;
 	case P9_TATTACH:
 		if (t->u.tattach.afid != P9_NOFID) {

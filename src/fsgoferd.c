@@ -406,9 +406,14 @@ static void
 write_pidfile(const char *path)
 {
 	FILE	*fp;
+	int	 fd;
 
-	if ((fp = fopen(path, "w")) == NULL) {
+	/* Explicit mode: the daemon runs with umask 0. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
 		log_warn("pidfile %s", path);
+		if (fd != -1)
+			close(fd);
 		return;
 	}
 	fprintf(fp, "%ld\n", (long)getpid());
@@ -450,6 +455,12 @@ main(int argc, char *argv[])
 	srv.s_lim.l_workers = DEF_WORKERS;
 	srv.s_lim.l_idlesecs = DEF_IDLE_FRAME_SECS;
 
+	/* -n binds nothing, so it must be known before any -l is seen. */
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (argv[i][0] == '-' && argv[i][1] != '-' &&
+		    strchr(argv[i], 'n') != NULL &&
+		    strspn(argv[i] + 1, "dinSv") == strlen(argv[i] + 1))
+			srv.s_dryrun = 1;
 	while ((ch = getopt(argc, argv, "a:de:il:m:no:p:Su:vw:")) != -1) {
 		switch (ch) {
 		case 'a':
@@ -512,7 +523,7 @@ main(int argc, char *argv[])
 		warnx("-i and -l are exclusive");
 		usage();
 	}
-	if (!inetd && listener_inherit(&srv) == -1)
+	if (!inetd && !check && listener_inherit(&srv) == -1)
 		usage();
 	if (!inetd && TAILQ_EMPTY(&srv.s_listeners) &&
 	    listener_add(&srv, "unix:/var/run/fsgoferd.sock") == -1)
@@ -528,6 +539,8 @@ main(int argc, char *argv[])
 
 	/* A peer that goes away mid-reply must not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
+	/* Clients send modes with their own umask applied already. */
+	umask(0);
 	raise_nofile();
 	log_init(debug || inetd, LOG_DAEMON);
 	log_setverbose(verbose);

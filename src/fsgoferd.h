@@ -189,6 +189,7 @@ struct server {
 	struct limits		 s_lim;
 	struct workq		*s_wq;
 	int			 s_stopping;
+	int			 s_dryrun;	/* -n: parse, bind nothing */
 	struct event		*s_sigev[4];
 	struct event		*s_stoptimer;
 	pthread_mutex_t		 s_xattrlock;	/* xattr fid buffers */

@@ -146,7 +146,8 @@ listener_unix(struct listener *li, const char *spec)
 			goto out;
 		}
 	}
-	rc = listener_unix_bind(li, path, mode, uid, gid);
+	rc = li->li_srv->s_dryrun ? 0 :
+	    listener_unix_bind(li, path, mode, uid, gid);
 out:
 	free(buf);
 	return rc;
@@ -188,7 +189,7 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	}
 	umask(omask);
 	if ((uid != (uid_t)-1 && chown(path, uid, gid) == -1) ||
-	    chmod(path, mode == -1 ? 0666 : (mode_t)mode) == -1) {
+	    chmod(path, mode == -1 ? 0600 : (mode_t)mode) == -1) {
 		warn("%s", path);
 		close(fd);
 		unlink(path);
@@ -240,6 +241,10 @@ listener_tcp(struct listener *li, const char *spec)
 	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
 		warnx("tcp:%s: %s", spec, gai_strerror(e));
 		return -1;
+	}
+	if (li->li_srv->s_dryrun) {
+		freeaddrinfo(res);
+		return 0;
 	}
 	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC,
 	    res->ai_protocol);

@@ -32,7 +32,8 @@
  *	readn FID OFFSET COUNT		(prints the count only)
  *	write FID OFFSET TEXT...	readfile FID HOSTPATH [COUNT]
  *	writefile FID HOSTPATH [OFFSET]
- *	readdir FID [COUNT]		(all entries, following the offsets)
+ *	readdir FID [COUNT] [sort]	(all entries, following the offsets;
+ *					server order unless sorted by name)
  *	readdir1 FID OFFSET|next COUNT	(one Treaddir)
  *	xattrwalk FID NEWFID NAME	xattrcreate FID NAME SIZE [FLAGS]
  *	lock FID rd|wr|un START LEN [FLAGS [PROCID [CLIENTID]]]
@@ -1948,6 +1949,14 @@ struct p9c_dirent {
 	uint8_t		 de_type;
 };
 
+static int
+p9c_direntcmp(const void *a, const void *b)
+{
+	const struct p9c_dirent	*da = a, *db = b;
+
+	return strcmp(da->de_name, db->de_name);
+}
+
 static void
 cmd_readdir(int argc, char **argv)
 {
@@ -1961,11 +1970,15 @@ cmd_readdir(int argc, char **argv)
 	uint8_t			 type;
 	char			*name;
 	uint32_t		 count;
-	int			 ok = 0;
+	int			 ok = 0, sorted = 0;
 
 	count = p9c_cur->c_msize > P9_READDIRHDRSZ ?
 	    p9c_cur->c_msize - P9_READDIRHDRSZ : 1;
 	p9c_init(&t, &(struct p9c_req){ 0 }, P9_TREADDIR);
+	if (argc > 2 && strcmp(argv[argc - 1], "sort") == 0) {
+		sorted = 1;
+		argc--;
+	}
 	if (p9c_argfid(argv[1], &t.u.treaddir.fid) == -1 ||
 	    (argc > 2 && p9c_arg32(argv[2], &count, "count") == -1))
 		return;
@@ -2025,6 +2038,8 @@ cmd_readdir(int argc, char **argv)
 		}
 	}
 	if (ok) {
+		if (sorted && nent > 1)
+			qsort(ents, nent, sizeof(*ents), p9c_direntcmp);
 		printf("Rreaddir %zu\n", nent);
 		for (i = 0; i < nent; i++) {
 			p9c_putstr(ents[i].de_name);
@@ -2532,7 +2547,7 @@ static const struct p9c_cmd p9c_cmds[] = {
 	{ "write", 2, P9C_MAXTOK, 1, cmd_write },
 	{ "readfile", 2, 3, 0, cmd_readfile },
 	{ "writefile", 2, 3, 0, cmd_writefile },
-	{ "readdir", 1, 2, 0, cmd_readdir },
+	{ "readdir", 1, 3, 0, cmd_readdir },
 	{ "readdir1", 3, 3, 1, cmd_readdir1 },
 	{ "xattrwalk", 3, 3, 1, cmd_xattrwalk },
 	{ "xattrcreate", 3, 4, 1, cmd_xattrcreate },
