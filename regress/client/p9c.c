@@ -16,7 +16,7 @@
  *
  * Commands (FID is a number or "nofid"; flags and masks are symbolic
  * names joined by '|', or numbers; a token in double quotes may hold
- * spaces, and \n \t \\ \" \xHH escapes work in every token):
+ * spaces, and \n \r \t \\ \" \xHH escapes work in every token):
  *	version [MSIZE [VERSION]]	auth AFID UNAME ANAME [N_UNAME]
  *	attach FID UNAME ANAME [N_UNAME [AFID]]
  *	walk FID NEWFID [NAME...]	lopen FID FLAGS
@@ -2649,6 +2649,9 @@ p9c_split(char *line, char **argv)
 				break;
 			case 't':
 				*w++ = '\t';
+				break;
+			case 'r':
+				*w++ = '\r';
 				break;
 			case 'x':
 				if ((h = p9c_hexval(r[1])) == -1 ||
