@@ -40,7 +40,8 @@
  *	getlock FID rd|wr|un START LEN [PROCID [CLIENTID]]
  *	raw ITEM...			send bytes, wait for nothing
  *	frame TYPE ITEM...		size and a fresh tag added; await reply
- *	    ITEM: hex digits | u8:N u16:N u32:N u64:N | s:TEXT | fill:N:HH
+ *	    ITEM: hex digits | u8:N u16:N u32:N u64:N | s:TEXT (a 9P
+ *	    string) | t:TEXT (the bytes alone) | fill:N:HH
  *	recv [MS]  expect-close [MS]
  *	async COMMAND...  wait  pipeline N COMMAND...
  *	conn N  close [N]  sleep MS  echo TEXT  verbose on|off
@@ -2157,7 +2158,8 @@ cmd_lock(int argc, char **argv)
 
 /*
  * Build bytes from items: hex digits, u8:N u16:N u32:N u64:N, s:TEXT
- * (len[2] then TEXT), fill:N:HH.  Returns the length or -1.
+ * (len[2] then TEXT), t:TEXT (TEXT alone), fill:N:HH.  Returns the
+ * length or -1.
  */
 static long
 p9c_items(int argc, char **argv, int first, uint8_t **bufp)
@@ -2184,6 +2186,8 @@ p9c_items(int argc, char **argv, int first, uint8_t **bufp)
 			need = (size_t)width;
 		else if (strncmp(s, "s:", 2) == 0)
 			need = 2 + tl - 2;
+		else if (strncmp(s, "t:", 2) == 0)
+			need = tl - 2;
 		else if (strncmp(s, "fill:", 5) == 0) {
 			/* fill:N:HH, N a number, HH one byte in hex */
 			if ((colon = strchr(s + 5, ':')) == NULL ||
@@ -2228,6 +2232,9 @@ p9c_items(int argc, char **argv, int first, uint8_t **bufp)
 				goto bad;
 			buf[len++] = (uint8_t)((tl - 2) & 0xff);
 			buf[len++] = (uint8_t)((tl - 2) >> 8);
+			memcpy(buf + len, s + 2, tl - 2);
+			len += tl - 2;
+		} else if (strncmp(s, "t:", 2) == 0) {
 			memcpy(buf + len, s + 2, tl - 2);
 			len += tl - 2;
 		} else if (strncmp(s, "fill:", 5) == 0) {

@@ -292,8 +292,15 @@ EOF
 		e2e_hostattr "$E2E_EXPORT"
 		for f in file:file dir:dir link:symlink empty:file \
 		    dangling:symlink dir/one:file fifo:file; do
+			# every component but the last is a directory
 			n=$(echo "${f%:*}" | tr / ' ' | wc -w | tr -d ' ')
-			echo "Rwalk $n ${f#*:}"
+			types=
+			j=1
+			while [ $j -lt "$n" ]; do
+				types="$types dir"
+				j=$((j + 1))
+			done
+			echo "Rwalk $n$types ${f#*:}"
 			e2e_hostattr "$E2E_EXPORT/${f%:*}"
 		done
 		echo "Rgetattr size=6 mtime=$(stat -c %.9Y "$E2E_EXPORT/file")"

@@ -7,12 +7,13 @@
 . "$(atf_get_srcdir)/e2e.subr"
 
 # cli_bad WANT ARGS...: fsgoferd ARGS must exit 1, print nothing on
-# stdout, and on stderr exactly the line WANT, then the usage.
+# stdout, and on stderr exactly the line WANT, then the usage.  Under
+# timeout(1): a daemon that wrongly starts fails the test, not hangs it.
 cli_bad()
 {
 	want=$1
 	shift
-	atf_check -s exit:1 -o empty -e save:err "$E2E_DAEMON" "$@"
+	atf_check -s exit:1 -o empty -e save:err timeout 10 "$E2E_DAEMON" "$@"
 	atf_check_equal "$want" "$(sed -n 1p err)"
 	sed -n '2,$p' err >usage.got
 	atf_check -o file:usage.want cat usage.got
@@ -95,20 +96,28 @@ bad_listen_body()
 	e2e_init
 	mkdir export
 	cli_usage
+	# -d, not -n: the real start-up path, which binds
 	cli_bad "fsgoferd: foo:bar: listen spec must be unix:/path or tcp:HOST:PORT" \
-	    -n -e "$E2E_EXPORT" -l foo:bar
+	    -d -e "$E2E_EXPORT" -l foo:bar
 	cli_bad "fsgoferd: tcp:127.0.0.1: expected tcp:HOST:PORT or tcp:[V6ADDR]:PORT" \
-	    -n -e "$E2E_EXPORT" -l tcp:127.0.0.1
-	cli_bad "fsgoferd: tcp:127.0.0.1:99999: expected tcp:HOST:PORT or tcp:[V6ADDR]:PORT" \
-	    -n -e "$E2E_EXPORT" -l tcp:127.0.0.1:99999
+	    -d -e "$E2E_EXPORT" -l tcp:127.0.0.1
 	cli_bad "fsgoferd: tcp:127.0.0.1:http: expected tcp:HOST:PORT or tcp:[V6ADDR]:PORT" \
-	    -n -e "$E2E_EXPORT" -l tcp:127.0.0.1:http
+	    -d -e "$E2E_EXPORT" -l tcp:127.0.0.1:http
+	cli_bad "fsgoferd: tcp::: expected tcp:HOST:PORT or tcp:[V6ADDR]:PORT" \
+	    -d -e "$E2E_EXPORT" -l tcp::
+	# a port out of range: refused, whichever layer says so
+	atf_check -s exit:1 -o empty -e save:err timeout 10 "$E2E_DAEMON" \
+	    -d -e "$E2E_EXPORT" -l tcp:127.0.0.1:99999
+	atf_check -s exit:0 grep -q '^fsgoferd: tcp:127.0.0.1:99999: ' err
 	cli_bad "fsgoferd: relative/sock: socket path must be absolute and short" \
-	    -n -e "$E2E_EXPORT" -l unix:relative/sock
+	    -d -e "$E2E_EXPORT" -l unix:relative/sock
 	: >notasocket
 	cli_bad "fsgoferd: $E2E_DIR/notasocket: exists and is not a socket" \
-	    -n -e "$E2E_EXPORT" -l "unix:$E2E_DIR/notasocket"
+	    -d -e "$E2E_EXPORT" -l "unix:$E2E_DIR/notasocket"
 	atf_check test -f notasocket
+	# the check mode (-n) must find a bad listen spec too
+	atf_check -s exit:1 -o empty -e not-empty timeout 10 "$E2E_DAEMON" \
+	    -n -e "$E2E_EXPORT" -l unix:relative/sock
 }
 
 atf_test_case startup_log cleanup

@@ -365,7 +365,7 @@ before_version_body()
 raw "s:GET / HTTP/1.0\r\n\r\n"
 expect-close
 conn 1
-raw "GET / HTTP/1.0\r\n\r\n"
+raw "t:GET / HTTP/1.0\r\n\r\n"
 expect-close
 conn 2
 attach 0 root $E2E_EXPORT
