@@ -1,0 +1,1909 @@
+/*
+ * The fsgofer logic: attach points, walk, open, create and the rest, as
+ * the seed (gVisor's fsgofer.go) does them, rewritten against compat/.
+ *
+ * Every path step is one component opened from the parent's fd without
+ * following symlinks; no path string is ever built from client input.
+ * Each lfile keeps a control fd (never open for writing), and, for the
+ * operations that need a name, a dup of its parent directory's fd plus
+ * its name there.  A rename moves those for every live lfile it affects,
+ * under the export's e_filelock.
+ *
+ * Functions return 0 or a host errno; the caller translates to the wire.
+ */
+#include <sys/types.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#if defined(__has_include)
+#if __has_include(<sys/sysmacros.h>)
+#include <sys/sysmacros.h>		/* makedev() where types.h lacks it */
+#endif
+#endif
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fsgoferd.h"
+
+#define LF_XATTR_MAX	(64 * 1024)	/* largest xattr value or list */
+#define LF_XNAME_MAX	255		/* as Linux's XATTR_NAME_MAX */
+#define LF_INO_MASK	0x00ffffffffffffffULL
+#define LF_OFF_MAX	((uint64_t)INT64_MAX)
+
+/*
+ * A private copy of an lfile's handle triple, so a rename on another
+ * thread cannot close the parent fd while a compat shim uses it.
+ */
+struct lf_handle {
+	int	 h_fd;		/* borrowed: lf_fd, stable under the fid lock */
+	int	 h_pfd;		/* owned dup, or -1 */
+	char	*h_name;	/* owned copy, or NULL */
+};
+
+/* A walk's current position; owns its fds and name. */
+struct lf_node {
+	int	 n_fd;
+	int	 n_pfd;
+	char	*n_name;
+	dev_t	 n_pdev;
+	ino_t	 n_pino;
+	dev_t	 n_dev;
+	ino_t	 n_ino;
+	mode_t	 n_type;
+};
+
+static int
+lf_dupfd(int fd)
+{
+	if (fd < 0)
+		return -1;
+	return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+}
+
+static void
+lf_closefd(int *fdp)
+{
+	if (*fdp >= 0)
+		(void)close(*fdp);
+	*fdp = -1;
+}
+
+int
+lf_is_ro(const struct lfile *lf)
+{
+	return (lf->lf_exp->e_flags & EXP_RO) != 0;
+}
+
+/*
+ * Modifying operations on a read-only export: EROFS, or the seed's debug
+ * abort when the export asks for it.
+ */
+static int
+lf_rocheck(const struct lfile *lf)
+{
+	if (!lf_is_ro(lf))
+		return 0;
+	if (lf->lf_exp->e_flags & EXP_ABORTWRITE) {
+		log_warnx("write attempted on read-only export %s",
+		    lf->lf_exp->e_aname != NULL ? lf->lf_exp->e_aname : "?");
+		abort();
+	}
+	return EROFS;
+}
+
+int
+lf_name_ok(const char *name)
+{
+	size_t	 len;
+
+	if (name == NULL || name[0] == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0 || strchr(name, '/') != NULL)
+		return 0;
+	len = strlen(name);
+	return len <= LF_NAME_MAX;
+}
+
+/* The export root's identity: asked each time, it is one fstat(2). */
+static int
+lf_rootstat(struct export *e, struct stat *st)
+{
+	if (fstat(e->e_rootfd, st) == -1)
+		return errno;
+	return 0;
+}
+
+static int
+lf_isroot_id(struct export *e, dev_t dev, ino_t ino)
+{
+	struct stat	 rs;
+
+	if (lf_rootstat(e, &rs) != 0)
+		return 0;
+	return rs.st_dev == dev && rs.st_ino == ino;
+}
+
+/* The small per-export number of a host device, or -1 when full. */
+static int
+lf_devindex(struct export *e, dev_t dev)
+{
+	int	 i;
+
+	pthread_mutex_lock(&e->e_devlock);
+	for (i = 0; i < e->e_ndevs; i++)
+		if (e->e_devs[i] == dev)
+			break;
+	if (i == e->e_ndevs) {
+		if (e->e_ndevs >= (int)(sizeof(e->e_devs) /
+		    sizeof(e->e_devs[0]))) {
+			pthread_mutex_unlock(&e->e_devlock);
+			log_warnx("export %s: more than %zu host devices",
+			    e->e_aname != NULL ? e->e_aname : "?",
+			    sizeof(e->e_devs) / sizeof(e->e_devs[0]));
+			return -1;
+		}
+		e->e_devs[e->e_ndevs++] = dev;
+	}
+	pthread_mutex_unlock(&e->e_devlock);
+	return i;
+}
+
+static uint8_t
+lf_qtype(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return P9_QTDIR;
+	if (S_ISLNK(mode))
+		return P9_QTSYMLINK;
+	return P9_QTFILE;
+}
+
+static uint64_t
+lf_qpath(int devidx, ino_t ino)
+{
+	uint64_t	 i = (uint64_t)ino;
+
+	if ((i & LF_INO_MASK) != i)
+		log_debug("inode %llx truncated to 56 bits in its qid",
+		    (unsigned long long)i);
+	return ((uint64_t)devidx << 56) | (i & LF_INO_MASK);
+}
+
+static int
+lf_qid(struct export *e, const struct stat *st, struct p9_qid *qid)
+{
+	int	 idx;
+
+	if ((idx = lf_devindex(e, st->st_dev)) == -1)
+		return EOVERFLOW;
+	qid->type = lf_qtype(st->st_mode);
+	qid->version = 0;
+	qid->path = lf_qpath(idx, st->st_ino);
+	return 0;
+}
+
+/* File types served: anything else (devices, whiteouts) is EPERM. */
+static int
+lf_type_ok(mode_t mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+	case S_IFDIR:
+	case S_IFLNK:
+	case S_IFIFO:
+	case S_IFSOCK:
+		return 1;
+	}
+	return 0;
+}
+
+static int
+lf_hold(struct lfile *lf, struct lf_handle *h)
+{
+	struct export	*e = lf->lf_exp;
+	int		 err = 0;
+
+	h->h_fd = lf->lf_fd;
+	h->h_pfd = -1;
+	h->h_name = NULL;
+	pthread_mutex_lock(&e->e_filelock);
+	if (lf->lf_name != NULL) {
+		if ((h->h_name = strdup(lf->lf_name)) == NULL)
+			err = ENOMEM;
+		else if ((h->h_pfd = lf_dupfd(lf->lf_pfd)) == -1)
+			err = errno;
+	}
+	pthread_mutex_unlock(&e->e_filelock);
+	if (err != 0) {
+		free(h->h_name);
+		h->h_name = NULL;
+	}
+	return err;
+}
+
+static void
+lf_release(struct lf_handle *h)
+{
+	lf_closefd(&h->h_pfd);
+	free(h->h_name);
+	h->h_name = NULL;
+}
+
+static struct lfile *
+lf_alloc(struct export *e)
+{
+	struct lfile	*lf;
+
+	if ((lf = calloc(1, sizeof(*lf))) == NULL)
+		return NULL;
+	lf->lf_exp = e;
+	lf->lf_fd = -1;
+	lf->lf_pfd = -1;
+	lf->lf_ofd = -1;
+	lf->lf_omode = LF_NOTOPEN;
+	lf->lf_uid = (uid_t)-1;
+	return lf;
+}
+
+static void
+lf_link_in(struct lfile *lf)
+{
+	pthread_mutex_lock(&lf->lf_exp->e_filelock);
+	TAILQ_INSERT_TAIL(&lf->lf_exp->e_files, lf, lf_entry);
+	pthread_mutex_unlock(&lf->lf_exp->e_filelock);
+}
+
+int
+lf_export_init(struct export *e)
+{
+	int	 err;
+
+	if ((err = pthread_mutex_init(&e->e_devlock, NULL)) != 0)
+		return err;
+	if ((err = pthread_mutex_init(&e->e_filelock, NULL)) != 0) {
+		pthread_mutex_destroy(&e->e_devlock);
+		return err;
+	}
+	e->e_ndevs = 0;
+	TAILQ_INIT(&e->e_files);
+	return 0;
+}
+
+void
+lf_export_free(struct export *e)
+{
+	pthread_mutex_destroy(&e->e_devlock);
+	pthread_mutex_destroy(&e->e_filelock);
+}
+
+int
+lf_attach(struct export *e, uid_t uid, struct lfile **lfp, struct p9_qid *qid)
+{
+	struct lfile	*lf;
+	struct stat	 st;
+	int		 err;
+
+	*lfp = NULL;
+	if ((err = lf_rootstat(e, &st)) != 0)
+		return err;
+	if (!S_ISDIR(st.st_mode))
+		return ENOTDIR;
+	if ((err = lf_qid(e, &st, qid)) != 0)
+		return err;
+	if ((lf = lf_alloc(e)) == NULL)
+		return ENOMEM;
+	if ((lf->lf_fd = lf_dupfd(e->e_rootfd)) == -1) {
+		err = errno;
+		free(lf);
+		return err;
+	}
+	lf->lf_dev = st.st_dev;
+	lf->lf_ino = st.st_ino;
+	lf->lf_type = st.st_mode & S_IFMT;
+	lf->lf_uid = uid;
+	lf_link_in(lf);
+	*lfp = lf;
+	return 0;
+}
+
+static void
+lf_node_free(struct lf_node *n)
+{
+	lf_closefd(&n->n_fd);
+	lf_closefd(&n->n_pfd);
+	free(n->n_name);
+	n->n_name = NULL;
+}
+
+/*
+ * Find the name of directory dst in its parent, for a node reached by
+ * "..".  On success *pfdp is the parent's fd and *namep the name; a
+ * directory that cannot be found (a mount point, a race) keeps no name
+ * and the name-based operations on it (rename, remove) say ESTALE.
+ */
+static int
+lf_findname(int dfd, const struct stat *dst, int *pfdp, char **namep,
+    struct stat *pst)
+{
+	struct dirent	*de;
+	struct stat	 sb;
+	DIR		*d;
+	int		 gfd, sfd, err = ENOENT;
+
+	*pfdp = -1;
+	*namep = NULL;
+	gfd = openat(dfd, "..", O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC);
+	if (gfd == -1)
+		return errno;
+	if (fstat(gfd, pst) == -1 || (sfd = lf_dupfd(gfd)) == -1) {
+		err = errno;
+		(void)close(gfd);
+		return err;
+	}
+	if ((d = fdopendir(sfd)) == NULL) {
+		err = errno;
+		(void)close(sfd);
+		(void)close(gfd);
+		return err;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if ((ino_t)de->d_ino != dst->st_ino ||
+		    strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(gfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    sb.st_dev != dst->st_dev || sb.st_ino != dst->st_ino)
+			continue;
+		if ((*namep = strdup(de->d_name)) == NULL)
+			err = ENOMEM;
+		else
+			err = 0;
+		break;
+	}
+	(void)closedir(d);
+	if (err != 0) {
+		(void)close(gfd);
+		return err;
+	}
+	*pfdp = gfd;
+	return 0;
+}
+
+/* One step to a named child of the directory at n. */
+static int
+lf_step_name(struct export *e, struct lf_node *n, const char *name,
+    struct p9_qid *qid)
+{
+	struct stat	 sb, st;
+	char		*nm;
+	int		 nfd, err;
+
+	if (!lf_name_ok(name))
+		return EINVAL;
+	if (n->n_fd < 0)
+		return EACCES;
+	/* Never open a device node, not even to look at it. */
+	if (fstatat(n->n_fd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno;
+	if (!lf_type_ok(sb.st_mode))
+		return EPERM;
+	if (compat_ctlopen(n->n_fd, name, &nfd, &st) == -1)
+		return errno;
+	if (!lf_type_ok(st.st_mode)) {
+		err = EPERM;
+		goto fail;
+	}
+	if ((err = lf_qid(e, &st, qid)) != 0)
+		goto fail;
+	if ((nm = strdup(name)) == NULL) {
+		err = ENOMEM;
+		goto fail;
+	}
+	lf_closefd(&n->n_pfd);
+	free(n->n_name);
+	n->n_pfd = n->n_fd;
+	n->n_name = nm;
+	n->n_pdev = n->n_dev;
+	n->n_pino = n->n_ino;
+	n->n_fd = nfd;
+	n->n_dev = st.st_dev;
+	n->n_ino = st.st_ino;
+	n->n_type = st.st_mode & S_IFMT;
+	return 0;
+
+fail:
+	lf_closefd(&nfd);
+	return err;
+}
+
+/* One step to "..", which never leaves the export root. */
+static int
+lf_step_dotdot(struct export *e, struct lf_node *n, struct p9_qid *qid)
+{
+	struct stat	 rs, st, pst;
+	char		*nm = NULL;
+	int		 nfd, pfd = -1, err;
+
+	if ((err = lf_rootstat(e, &rs)) != 0)
+		return err;
+	if (n->n_dev == rs.st_dev && n->n_ino == rs.st_ino)
+		return lf_qid(e, &rs, qid);
+	if (n->n_fd < 0)
+		return EACCES;
+	if (compat_ctlopen(n->n_fd, "..", &nfd, &st) == -1)
+		return errno;
+	if (nfd < 0 || !S_ISDIR(st.st_mode)) {
+		lf_closefd(&nfd);
+		return EACCES;
+	}
+	if ((err = lf_qid(e, &st, qid)) != 0) {
+		lf_closefd(&nfd);
+		return err;
+	}
+	memset(&pst, 0, sizeof(pst));
+	if (st.st_dev != rs.st_dev || st.st_ino != rs.st_ino) {
+		err = lf_findname(nfd, &st, &pfd, &nm, &pst);
+		if (err != 0)
+			log_debug("walk ..: no name for the parent: %s",
+			    strerror(err));
+	}
+	lf_node_free(n);
+	n->n_fd = nfd;
+	n->n_pfd = pfd;
+	n->n_name = nm;
+	n->n_pdev = pst.st_dev;
+	n->n_pino = pst.st_ino;
+	n->n_dev = st.st_dev;
+	n->n_ino = st.st_ino;
+	n->n_type = S_IFDIR;
+	return 0;
+}
+
+int
+lf_walk(struct lfile *lf, int nwname, char *const *names,
+    struct p9_qid *qids, int *nqids, struct lfile **newlf)
+{
+	struct export	*e = lf->lf_exp;
+	struct lf_node	 n;
+	struct lfile	*nlf;
+	int		 i, err = 0;
+
+	*nqids = 0;
+	*newlf = NULL;
+	if (nwname < 0 || nwname > P9_MAXWELEM)
+		return EINVAL;
+	if (lf->lf_xattr != NULL)
+		return EBADF;
+	memset(&n, 0, sizeof(n));
+	n.n_fd = n.n_pfd = -1;
+	if (lf->lf_fd >= 0 && (n.n_fd = lf_dupfd(lf->lf_fd)) == -1)
+		return errno;
+	n.n_dev = lf->lf_dev;
+	n.n_ino = lf->lf_ino;
+	n.n_type = lf->lf_type;
+	pthread_mutex_lock(&e->e_filelock);
+	if (lf->lf_name != NULL) {
+		if ((n.n_name = strdup(lf->lf_name)) == NULL)
+			err = ENOMEM;
+		else if ((n.n_pfd = lf_dupfd(lf->lf_pfd)) == -1)
+			err = errno;
+		n.n_pdev = lf->lf_pdev;
+		n.n_pino = lf->lf_pino;
+	}
+	pthread_mutex_unlock(&e->e_filelock);
+	if (err != 0)
+		goto fail;
+
+	for (i = 0; i < nwname; i++) {
+		if (names[i] == NULL) {
+			err = EINVAL;
+			goto fail;
+		}
+		if (S_ISLNK(n.n_type)) {
+			err = ELOOP;
+			goto fail;
+		}
+		if (!S_ISDIR(n.n_type)) {
+			err = ENOTDIR;
+			goto fail;
+		}
+		if (strcmp(names[i], "..") == 0)
+			err = lf_step_dotdot(e, &n, &qids[i]);
+		else
+			err = lf_step_name(e, &n, names[i], &qids[i]);
+		if (err != 0)
+			goto fail;
+		*nqids = i + 1;
+	}
+
+	if ((nlf = lf_alloc(e)) == NULL) {
+		err = ENOMEM;
+		goto fail;
+	}
+	nlf->lf_fd = n.n_fd;
+	nlf->lf_pfd = n.n_pfd;
+	nlf->lf_name = n.n_name;
+	nlf->lf_pdev = n.n_pdev;
+	nlf->lf_pino = n.n_pino;
+	nlf->lf_dev = n.n_dev;
+	nlf->lf_ino = n.n_ino;
+	nlf->lf_type = n.n_type;
+	nlf->lf_uid = lf->lf_uid;
+	lf_link_in(nlf);
+	*newlf = nlf;
+	return 0;
+
+fail:
+	lf_node_free(&n);
+	return err;
+}
+
+static int
+lf_stat(struct lfile *lf, struct stat *st)
+{
+	struct lf_handle h;
+	int		 err;
+
+	if (lf->lf_fd >= 0) {
+		if (fstat(lf->lf_fd, st) == -1)
+			return errno;
+		return 0;
+	}
+	if ((err = lf_hold(lf, &h)) != 0)
+		return err;
+	if (compat_fstat(h.h_fd, h.h_pfd, h.h_name, st) == -1)
+		err = errno;
+	lf_release(&h);
+	return err;
+}
+
+int
+lf_getattr(struct lfile *lf, uint64_t mask, struct p9_fcall *r)
+{
+	struct stat	 st;
+	int		 err;
+
+	if (lf->lf_xattr != NULL)
+		return EBADF;
+	if ((err = lf_stat(lf, &st)) != 0)
+		return err;
+	if ((err = lf_qid(lf->lf_exp, &st, &r->u.rgetattr.qid)) != 0)
+		return err;
+	r->u.rgetattr.valid = mask & P9_GETATTR_BASIC;
+	r->u.rgetattr.mode = compat_mode_to_wire(st.st_mode);
+	r->u.rgetattr.uid = (uint32_t)st.st_uid;
+	r->u.rgetattr.gid = (uint32_t)st.st_gid;
+	r->u.rgetattr.nlink = (uint64_t)st.st_nlink;
+	r->u.rgetattr.rdev = (uint64_t)st.st_rdev;
+	r->u.rgetattr.size = (uint64_t)st.st_size;
+	r->u.rgetattr.blksize = (uint64_t)st.st_blksize;
+	r->u.rgetattr.blocks = (uint64_t)st.st_blocks;
+	r->u.rgetattr.atime_sec = (uint64_t)st.st_atim.tv_sec;
+	r->u.rgetattr.atime_nsec = (uint64_t)st.st_atim.tv_nsec;
+	r->u.rgetattr.mtime_sec = (uint64_t)st.st_mtim.tv_sec;
+	r->u.rgetattr.mtime_nsec = (uint64_t)st.st_mtim.tv_nsec;
+	r->u.rgetattr.ctime_sec = (uint64_t)st.st_ctim.tv_sec;
+	r->u.rgetattr.ctime_nsec = (uint64_t)st.st_ctim.tv_nsec;
+	r->u.rgetattr.btime_sec = 0;
+	r->u.rgetattr.btime_nsec = 0;
+	r->u.rgetattr.gen = 0;
+	r->u.rgetattr.data_version = 0;
+	return 0;
+}
+
+static int
+lf_writable(uint32_t omode)
+{
+	uint32_t	 acc = omode & P9_L_O_ACCMODE;
+
+	return omode != LF_NOTOPEN &&
+	    (acc == P9_L_O_WRONLY || acc == P9_L_O_RDWR);
+}
+
+static int
+lf_readable(uint32_t omode)
+{
+	uint32_t	 acc = omode & P9_L_O_ACCMODE;
+
+	return omode != LF_NOTOPEN &&
+	    (acc == P9_L_O_RDONLY || acc == P9_L_O_RDWR);
+}
+
+static int
+lf_truncate(struct lfile *lf, const struct lf_handle *h, uint64_t size)
+{
+	int	 wfd, err = 0;
+
+	if (S_ISDIR(lf->lf_type))
+		return EISDIR;
+	if (!S_ISREG(lf->lf_type))
+		return EINVAL;
+	if (size > LF_OFF_MAX)
+		return EFBIG;
+	if (lf->lf_ofd >= 0 && lf_writable(lf->lf_omode)) {
+		if (ftruncate(lf->lf_ofd, (off_t)size) == -1)
+			return errno;
+		return 0;
+	}
+	wfd = compat_reopen(h->h_fd, h->h_pfd, h->h_name, lf->lf_dev,
+	    lf->lf_ino, O_WRONLY);
+	if (wfd == -1)
+		return errno;
+	if (ftruncate(wfd, (off_t)size) == -1)
+		err = errno;
+	(void)close(wfd);
+	return err;
+}
+
+/* A wire time: explicit, "now", or left alone. */
+static int
+lf_wiretime(int want, int set, uint64_t sec, uint64_t nsec,
+    struct timespec *ts)
+{
+	ts->tv_sec = 0;
+	if (!want) {
+		ts->tv_nsec = UTIME_OMIT;
+		return 0;
+	}
+	if (!set) {
+		ts->tv_nsec = UTIME_NOW;
+		return 0;
+	}
+	if (nsec > 999999999ULL)
+		return EINVAL;
+	/* The client sends a signed time in an unsigned field. */
+	ts->tv_sec = (time_t)(int64_t)sec;
+	ts->tv_nsec = (long)nsec;
+	return 0;
+}
+
+int
+lf_setattr(struct lfile *lf, const struct p9_fcall *t)
+{
+	const uint32_t	 allowed = P9_SETATTR_MODE | P9_SETATTR_UID |
+	    P9_SETATTR_GID | P9_SETATTR_SIZE | P9_SETATTR_ATIME |
+	    P9_SETATTR_MTIME | P9_SETATTR_CTIME | P9_SETATTR_ATIME_SET |
+	    P9_SETATTR_MTIME_SET;
+	struct lf_handle h;
+	struct timespec	 ts[2];
+	uint32_t	 v = t->u.tsetattr.valid;
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 err = 0, e;
+
+	if (lf->lf_xattr != NULL)
+		return EBADF;
+	if ((e = lf_rocheck(lf)) != 0)
+		return e;
+	if (v & ~allowed)
+		return EPERM;
+	/* CTIME alone (sent with chmod) is a no-op: any change sets it. */
+	if ((v & ~(P9_SETATTR_CTIME | P9_SETATTR_ATIME_SET |
+	    P9_SETATTR_MTIME_SET)) == 0)
+		return 0;
+	if ((e = lf_hold(lf, &h)) != 0)
+		return e;
+
+	/* Size first and times last: truncation changes mtime. */
+	if (v & P9_SETATTR_SIZE) {
+		if ((e = lf_truncate(lf, &h, t->u.tsetattr.size)) != 0)
+			err = e;
+	}
+	/* Owner before mode: chown(2) may clear the set-id bits. */
+	if (v & (P9_SETATTR_UID | P9_SETATTR_GID)) {
+		uid = (v & P9_SETATTR_UID) ? (uid_t)t->u.tsetattr.uid :
+		    (uid_t)-1;
+		gid = (v & P9_SETATTR_GID) ? (gid_t)t->u.tsetattr.gid :
+		    (gid_t)-1;
+		if (compat_fchown(h.h_fd, h.h_pfd, h.h_name, uid, gid) == -1)
+			err = errno;
+	}
+	if (v & P9_SETATTR_MODE) {
+		if (compat_fchmod(h.h_fd, h.h_pfd, h.h_name,
+		    compat_mode_from_wire(t->u.tsetattr.mode) & 07777) == -1)
+			err = errno;
+	}
+	if (v & (P9_SETATTR_ATIME | P9_SETATTR_MTIME)) {
+		e = lf_wiretime(v & P9_SETATTR_ATIME, v & P9_SETATTR_ATIME_SET,
+		    t->u.tsetattr.atime_sec, t->u.tsetattr.atime_nsec, &ts[0]);
+		if (e == 0)
+			e = lf_wiretime(v & P9_SETATTR_MTIME,
+			    v & P9_SETATTR_MTIME_SET, t->u.tsetattr.mtime_sec,
+			    t->u.tsetattr.mtime_nsec, &ts[1]);
+		if (e == 0 && compat_utimens(h.h_fd, h.h_pfd, h.h_name,
+		    lf->lf_type, ts) == -1)
+			e = errno;
+		if (e != 0)
+			err = e;
+	}
+	lf_release(&h);
+	return err;
+}
+
+/* Host open flags for a wire Tlopen/Tlcreate, never creating anything. */
+static int
+lf_hostflags(uint32_t wflags)
+{
+	int	 h;
+
+	h = compat_oflags_from_wire(wflags);
+	h &= ~(O_CREAT | O_EXCL | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+#ifdef O_DIRECT
+	/* Our buffers are not aligned for it; the page cache is fine. */
+	h &= ~O_DIRECT;
+#endif
+	return h;
+}
+
+int
+lf_open(struct lfile *lf, uint32_t wflags, struct p9_qid *qid)
+{
+	struct lf_handle h;
+	struct stat	 st;
+	uint32_t	 acc = wflags & P9_L_O_ACCMODE;
+	int		 nfd, err;
+
+	if (lf->lf_xattr != NULL)
+		return EBADF;
+	if (lf->lf_omode != LF_NOTOPEN || lf->lf_ofd >= 0)
+		return EINVAL;
+	if (acc == P9_L_O_NOACCESS)
+		return EINVAL;
+	if ((acc != P9_L_O_RDONLY || (wflags & P9_L_O_TRUNC)) &&
+	    (err = lf_rocheck(lf)) != 0)
+		return err;
+	switch (lf->lf_type) {
+	case S_IFDIR:
+		if (acc != P9_L_O_RDONLY || (wflags & P9_L_O_TRUNC))
+			return EISDIR;
+		break;
+	case S_IFREG:
+		if (wflags & P9_L_O_DIRECTORY)
+			return ENOTDIR;
+		break;
+	case S_IFLNK:
+		return ELOOP;
+	default:
+		return EPERM;
+	}
+
+	if (S_ISDIR(lf->lf_type) && lf->lf_fd >= 0) {
+		/* A new open file description: a readdir cursor of its own. */
+		nfd = openat(lf->lf_fd, ".", O_RDONLY | O_DIRECTORY |
+		    O_CLOEXEC);
+		if (nfd == -1)
+			return errno;
+	} else {
+		/*
+		 * Always a new open file description, even read-only: locks
+		 * and offsets belong to it, and each fid needs its own.
+		 */
+		if ((err = lf_hold(lf, &h)) != 0)
+			return err;
+		nfd = compat_reopen(h.h_fd, h.h_pfd, h.h_name, lf->lf_dev,
+		    lf->lf_ino, S_ISDIR(lf->lf_type) ? O_RDONLY | O_DIRECTORY :
+		    lf_hostflags(wflags));
+		err = errno;
+		lf_release(&h);
+		if (nfd == -1)
+			return err;
+	}
+	/* The type check after open: a FIFO or device swapped in is not ours. */
+	if (fstat(nfd, &st) == -1) {
+		err = errno;
+		goto fail;
+	}
+	if (st.st_dev != lf->lf_dev || st.st_ino != lf->lf_ino) {
+		err = ESTALE;
+		goto fail;
+	}
+	if ((st.st_mode & S_IFMT) != lf->lf_type) {
+		err = EPERM;
+		goto fail;
+	}
+	if ((err = lf_qid(lf->lf_exp, &st, qid)) != 0)
+		goto fail;
+	lf->lf_ofd = nfd;
+	lf->lf_omode = wflags;
+	lf->lf_dirnext = 0;
+	return 0;
+
+fail:
+	(void)close(nfd);
+	return err;
+}
+
+/* Is dir usable as the directory of a create-like operation? */
+static int
+lf_dircheck(const struct lfile *dir)
+{
+	if (dir->lf_xattr != NULL)
+		return EBADF;
+	if (S_ISLNK(dir->lf_type))
+		return ELOOP;
+	if (!S_ISDIR(dir->lf_type))
+		return ENOTDIR;
+	if (dir->lf_fd < 0)
+		return EACCES;
+	return 0;
+}
+
+/* Give a new file to the attaching user, as the seed does when root. */
+static int
+lf_chown_new(const struct lfile *dir, int fd, int pfd, const char *name,
+    gid_t gid)
+{
+	if (geteuid() != 0 || (dir->lf_exp->e_flags & EXP_NOCHOWN))
+		return 0;
+	if (compat_fchown(fd, pfd, name, dir->lf_uid, gid) == -1)
+		return errno;
+	return 0;
+}
+
+/*
+ * Undo a create after a later failure, but only if the name still holds
+ * what was made: another process may have replaced it meanwhile.
+ */
+static void
+lf_undo(int dfd, const char *name, const struct stat *made, int flags)
+{
+	struct stat	 sb;
+
+	if (made != NULL && (fstatat(dfd, name, &sb,
+	    AT_SYMLINK_NOFOLLOW) == -1 || sb.st_dev != made->st_dev ||
+	    sb.st_ino != made->st_ino))
+		return;
+	if (unlinkat(dfd, name, flags) == -1)
+		log_warn("cannot remove a half-made file");
+}
+
+int
+lf_create(struct lfile *dir, const char *name, uint32_t wflags,
+    uint32_t mode, gid_t gid, struct p9_qid *qid)
+{
+	struct export	*e = dir->lf_exp;
+	struct stat	 st;
+	uint32_t	 acc = wflags & P9_L_O_ACCMODE;
+	char		*nm = NULL;
+	int		 flags, fd, cfd = -1, err, made = 0;
+
+	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_dircheck(dir)) != 0)
+		return err;
+	if (!lf_name_ok(name))
+		return EINVAL;
+	if (acc == P9_L_O_NOACCESS)
+		return EINVAL;
+	flags = lf_hostflags(wflags) & ~O_ACCMODE;
+	flags |= (acc == P9_L_O_RDONLY) ? O_RDONLY : O_RDWR;
+	flags |= O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	fd = openat(dir->lf_fd, name, flags,
+	    compat_mode_from_wire(mode) & 07777);
+	if (fd == -1)
+		return errno;
+	if (fstat(fd, &st) == -1) {
+		err = errno;
+		goto fail;
+	}
+	made = 1;
+	if (!S_ISREG(st.st_mode)) {
+		err = EPERM;
+		goto fail;
+	}
+	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, gid)) != 0)
+		goto fail;
+	if ((err = lf_qid(e, &st, qid)) != 0)
+		goto fail;
+	if ((cfd = lf_dupfd(fd)) == -1 || (nm = strdup(name)) == NULL) {
+		err = cfd == -1 ? errno : ENOMEM;
+		goto fail;
+	}
+
+	/* The fid becomes the new file; the old dir fd becomes its parent. */
+	if (dir->lf_dir != NULL) {
+		(void)closedir(dir->lf_dir);
+		dir->lf_dir = NULL;
+	}
+	if (dir->lf_ofd >= 0) {
+		compat_unlock_owner(dir->lf_ofd, dir);
+		lf_closefd(&dir->lf_ofd);
+	}
+	pthread_mutex_lock(&e->e_filelock);
+	lf_closefd(&dir->lf_pfd);
+	free(dir->lf_name);
+	dir->lf_pfd = dir->lf_fd;
+	dir->lf_name = nm;
+	dir->lf_pdev = dir->lf_dev;
+	dir->lf_pino = dir->lf_ino;
+	pthread_mutex_unlock(&e->e_filelock);
+	dir->lf_fd = cfd;
+	dir->lf_dev = st.st_dev;
+	dir->lf_ino = st.st_ino;
+	dir->lf_type = S_IFREG;
+	dir->lf_ofd = fd;
+	dir->lf_omode = wflags;
+	dir->lf_dirnext = 0;
+	return 0;
+
+fail:
+	lf_closefd(&cfd);
+	(void)close(fd);
+	lf_undo(dir->lf_fd, name, made ? &st : NULL, 0);
+	return err;
+}
+
+static int
+lf_rw_check(struct lfile *lf, uint64_t off, uint32_t count)
+{
+	if (lf->lf_omode == LF_NOTOPEN || lf->lf_ofd < 0)
+		return EBADF;
+	if (S_ISDIR(lf->lf_type))
+		return EISDIR;
+	if (off > LF_OFF_MAX || count > LF_OFF_MAX - off)
+		return EINVAL;
+	return 0;
+}
+
+int
+lf_read(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
+    uint32_t *np)
+{
+	struct lxattr	*x = lf->lf_xattr;
+	ssize_t		 n;
+	uint32_t	 done = 0;
+	int		 err;
+
+	*np = 0;
+	if (x != NULL) {
+		if (x->x_create)
+			return EBADF;
+		if (off >= x->x_size)
+			return 0;
+		if (count > x->x_size - off)
+			count = (uint32_t)(x->x_size - off);
+		memcpy(buf, x->x_buf + off, count);
+		*np = count;
+		return 0;
+	}
+	if ((err = lf_rw_check(lf, off, count)) != 0)
+		return err;
+	if (!lf_readable(lf->lf_omode))
+		return EBADF;
+	while (done < count) {
+		n = pread(lf->lf_ofd, (uint8_t *)buf + done, count - done,
+		    (off_t)(off + done));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (done > 0)
+				break;
+			return errno;
+		}
+		if (n == 0)
+			break;
+		done += (uint32_t)n;
+	}
+	*np = done;
+	return 0;
+}
+
+int
+lf_write(struct lfile *lf, uint64_t off, const void *buf, uint32_t count,
+    uint32_t *np)
+{
+	struct lxattr	*x = lf->lf_xattr;
+	ssize_t		 n;
+	uint32_t	 done = 0;
+	int		 err;
+
+	*np = 0;
+	if (x != NULL) {
+		if (!x->x_create)
+			return EBADF;
+		if (off != x->x_len)
+			return EINVAL;
+		if (count > x->x_size - x->x_len)
+			return ERANGE;
+		if (count > 0)
+			memcpy(x->x_buf + x->x_len, buf, count);
+		x->x_len += count;
+		*np = count;
+		return 0;
+	}
+	if ((err = lf_rw_check(lf, off, count)) != 0)
+		return err;
+	if (!lf_writable(lf->lf_omode))
+		return EBADF;
+	if ((err = lf_rocheck(lf)) != 0)
+		return err;
+	while (done < count) {
+		n = pwrite(lf->lf_ofd, (const uint8_t *)buf + done,
+		    count - done, (off_t)(off + done));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			if (done > 0)
+				break;
+			return errno;
+		}
+		if (n == 0)
+			break;
+		done += (uint32_t)n;
+	}
+	*np = done;
+	return 0;
+}
+
+/* A wire dirent type and qid for one entry, without opening it. */
+static int
+lf_dirent_qid(struct lfile *lf, DIR *d, struct dirent *de, int devidx,
+    int isroot, const struct stat *rs, struct p9_qid *qid, uint8_t *dtype)
+{
+	struct stat	 sb;
+	int		 idx;
+
+	if (isroot && strcmp(de->d_name, "..") == 0) {
+		/* The root's parent is outside the export: show the root. */
+		if ((idx = lf_devindex(lf->lf_exp, rs->st_dev)) == -1)
+			return EOVERFLOW;
+		qid->type = P9_QTDIR;
+		qid->version = 0;
+		qid->path = lf_qpath(idx, rs->st_ino);
+		*dtype = compat_dtype_to_wire(DT_DIR);
+		return 0;
+	}
+	if (de->d_type == DT_UNKNOWN) {
+		if (fstatat(dirfd(d), de->d_name, &sb,
+		    AT_SYMLINK_NOFOLLOW) == -1)
+			return errno;
+		if ((idx = lf_devindex(lf->lf_exp, sb.st_dev)) == -1)
+			return EOVERFLOW;
+		qid->type = lf_qtype(sb.st_mode);
+		qid->version = 0;
+		qid->path = lf_qpath(idx, sb.st_ino);
+		*dtype = compat_dtype_to_wire(IFTODT(sb.st_mode));
+		return 0;
+	}
+	qid->type = de->d_type == DT_DIR ? P9_QTDIR :
+	    de->d_type == DT_LNK ? P9_QTSYMLINK : P9_QTFILE;
+	qid->version = 0;
+	qid->path = lf_qpath(devidx, (ino_t)de->d_ino);
+	*dtype = compat_dtype_to_wire(de->d_type);
+	return 0;
+}
+
+int
+lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
+    uint32_t *np)
+{
+	struct p9_wbuf	 wb;
+	struct p9_qid	 qid;
+	struct stat	 rs;
+	struct dirent	*de;
+	DIR		*d;
+	long		 before, after;
+	uint8_t		 dtype;
+	int		 fd, devidx, isroot, err = 0, nent = 0;
+
+	*np = 0;
+	if (lf->lf_xattr != NULL || lf->lf_omode == LF_NOTOPEN ||
+	    lf->lf_ofd < 0)
+		return EBADF;
+	if (!S_ISDIR(lf->lf_type))
+		return ENOTDIR;
+	if ((err = lf_rootstat(lf->lf_exp, &rs)) != 0)
+		return err;
+	isroot = lf->lf_dev == rs.st_dev && lf->lf_ino == rs.st_ino;
+	if ((devidx = lf_devindex(lf->lf_exp, lf->lf_dev)) == -1)
+		return EOVERFLOW;
+
+	if (lf->lf_dir == NULL) {
+		if ((fd = lf_dupfd(lf->lf_ofd)) == -1)
+			return errno;
+		if ((d = fdopendir(fd)) == NULL) {
+			err = errno;
+			(void)close(fd);
+			return err;
+		}
+		rewinddir(d);
+		lf->lf_dir = d;
+		lf->lf_dirnext = 0;
+	}
+	d = lf->lf_dir;
+	/*
+	 * The offset the last reply ended with continues the stream as it
+	 * is; 0 starts over; anything else is a cookie from telldir().
+	 */
+	if (off != lf->lf_dirnext) {
+		if (off == 0)
+			rewinddir(d);
+		else
+			seekdir(d, (long)off);
+		lf->lf_dirnext = off;
+	}
+
+	p9_winit(&wb, buf, count);
+	for (;;) {
+		if ((before = telldir(d)) == -1) {
+			err = errno;
+			break;
+		}
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			err = errno;
+			break;
+		}
+		if ((after = telldir(d)) == -1) {
+			err = errno;
+			break;
+		}
+		err = lf_dirent_qid(lf, d, de, devidx, isroot, &rs, &qid,
+		    &dtype);
+		if (err == ENOENT) {
+			/* Gone since getdents(2) saw it. */
+			err = 0;
+			lf->lf_dirnext = (uint64_t)after;
+			continue;
+		}
+		if (err != 0) {
+			seekdir(d, before);
+			break;
+		}
+		if (p9_dirent_put(&wb, &qid, (uint64_t)after, dtype,
+		    de->d_name) == 0) {
+			/* Keep it for the next call: step back before it. */
+			seekdir(d, before);
+			if (nent == 0)
+				err = EINVAL;
+			break;
+		}
+		nent++;
+		lf->lf_dirnext = (uint64_t)after;
+	}
+	/* An error after some entries: send those, the error comes next. */
+	if (nent > 0)
+		err = 0;
+	*np = (uint32_t)wb.wb_len;
+	return err;
+}
+
+int
+lf_mkdir(struct lfile *dir, const char *name, uint32_t mode, gid_t gid,
+    struct p9_qid *qid)
+{
+	struct stat	 st;
+	int		 fd = -1, err, made = 0;
+
+	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_dircheck(dir)) != 0)
+		return err;
+	if (!lf_name_ok(name))
+		return EINVAL;
+	if (mkdirat(dir->lf_fd, name, compat_mode_from_wire(mode) & 07777)
+	    == -1)
+		return errno;
+	if (compat_ctlopen(dir->lf_fd, name, &fd, &st) == -1) {
+		err = errno;
+		goto fail;
+	}
+	made = 1;
+	if (!S_ISDIR(st.st_mode)) {
+		err = EPERM;
+		goto fail;
+	}
+	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, gid)) != 0)
+		goto fail;
+	if ((err = lf_qid(dir->lf_exp, &st, qid)) != 0)
+		goto fail;
+	lf_closefd(&fd);
+	return 0;
+
+fail:
+	lf_closefd(&fd);
+	lf_undo(dir->lf_fd, name, made ? &st : NULL, AT_REMOVEDIR);
+	return err;
+}
+
+int
+lf_symlink(struct lfile *dir, const char *name, const char *target, gid_t gid,
+    struct p9_qid *qid)
+{
+	struct stat	 st;
+	int		 fd = -1, err, made = 0;
+
+	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_dircheck(dir)) != 0)
+		return err;
+	if (!lf_name_ok(name) || target == NULL)
+		return EINVAL;
+	if (target[0] == '\0')
+		return ENOENT;
+	if (symlinkat(target, dir->lf_fd, name) == -1)
+		return errno;
+	if (compat_ctlopen(dir->lf_fd, name, &fd, &st) == -1) {
+		err = errno;
+		goto fail;
+	}
+	made = 1;
+	if (!S_ISLNK(st.st_mode)) {
+		err = EPERM;
+		goto fail;
+	}
+	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, gid)) != 0)
+		goto fail;
+	if ((err = lf_qid(dir->lf_exp, &st, qid)) != 0)
+		goto fail;
+	lf_closefd(&fd);
+	return 0;
+
+fail:
+	lf_closefd(&fd);
+	lf_undo(dir->lf_fd, name, made ? &st : NULL, 0);
+	return err;
+}
+
+int
+lf_mknod(struct lfile *dir, const char *name, uint32_t mode, uint32_t major,
+    uint32_t minor, gid_t gid, struct p9_qid *qid)
+{
+	struct export	*e = dir->lf_exp;
+	struct stat	 st;
+	mode_t		 perm, type;
+	int		 fd = -1, err, made = 0;
+
+	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_dircheck(dir)) != 0)
+		return err;
+	if (!lf_name_ok(name))
+		return EINVAL;
+	perm = compat_mode_from_wire(mode) & 07777;
+	switch (mode & P9_L_S_IFMT) {
+	case 0:
+	case P9_L_S_IFREG:
+		type = S_IFREG;
+		fd = openat(dir->lf_fd, name, O_RDONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, perm);
+		if (fd == -1)
+			return errno;
+		lf_closefd(&fd);
+		break;
+	case P9_L_S_IFIFO:
+		type = S_IFIFO;
+		if (mkfifoat(dir->lf_fd, name, perm) == -1)
+			return errno;
+		break;
+	case P9_L_S_IFSOCK:
+		type = S_IFSOCK;
+		if (mknodat(dir->lf_fd, name, S_IFSOCK | perm, 0) == -1)
+			return errno;
+		break;
+	case P9_L_S_IFCHR:
+	case P9_L_S_IFBLK:
+		if ((e->e_flags & EXP_ALLOWDEV) == 0)
+			return EPERM;
+		type = (mode & P9_L_S_IFMT) == P9_L_S_IFCHR ? S_IFCHR : S_IFBLK;
+		if (mknodat(dir->lf_fd, name, type | perm,
+		    makedev(major, minor)) == -1)
+			return errno;
+		break;
+	default:
+		return EINVAL;
+	}
+	/* Look without opening: a device must not be opened. */
+	if (fstatat(dir->lf_fd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
+		err = errno;
+		goto fail;
+	}
+	made = 1;
+	if ((st.st_mode & S_IFMT) != type) {
+		err = EPERM;
+		goto fail;
+	}
+	if ((err = lf_chown_new(dir, -1, dir->lf_fd, name, gid)) != 0)
+		goto fail;
+	if ((err = lf_qid(e, &st, qid)) != 0)
+		goto fail;
+	return 0;
+
+fail:
+	lf_undo(dir->lf_fd, name, made ? &st : NULL, 0);
+	return err;
+}
+
+int
+lf_link(struct lfile *dir, struct lfile *target, const char *name)
+{
+	struct lf_handle h;
+	struct stat	 st;
+	int		 err;
+
+	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_dircheck(dir)) != 0)
+		return err;
+	if (target->lf_xattr != NULL)
+		return EBADF;
+	if (!lf_name_ok(name))
+		return EINVAL;
+	if (S_ISDIR(target->lf_type))
+		return EPERM;
+	if ((err = lf_stat(target, &st)) != 0)
+		return err;
+	if ((err = lf_hold(target, &h)) != 0)
+		return err;
+	if (compat_link(h.h_fd, h.h_pfd, h.h_name, &st, dir->lf_fd, name) == -1)
+		err = errno;
+	lf_release(&h);
+	return err;
+}
+
+/*
+ * After a rename: every lfile known as (odev/oino, oname) is now
+ * (ndir, nname).  Files that were at the new name are gone from it.
+ * Called with e_filelock held.
+ */
+static void
+lf_track(struct export *e, dev_t odev, ino_t oino, const char *oname,
+    int nfd, dev_t ndev, ino_t nino, const char *nname, dev_t mdev,
+    ino_t mino)
+{
+	struct lfile	*f;
+	char		*nm;
+	int		 fd;
+
+	TAILQ_FOREACH(f, &e->e_files, lf_entry) {
+		if (f->lf_name == NULL)
+			continue;
+		if (f->lf_pdev == ndev && f->lf_pino == nino &&
+		    strcmp(f->lf_name, nname) == 0 &&
+		    (f->lf_dev != mdev || f->lf_ino != mino)) {
+			/* Replaced by the rename: no name any more. */
+			lf_closefd(&f->lf_pfd);
+			free(f->lf_name);
+			f->lf_name = NULL;
+		}
+	}
+	TAILQ_FOREACH(f, &e->e_files, lf_entry) {
+		if (f->lf_name == NULL || f->lf_pdev != odev ||
+		    f->lf_pino != oino || strcmp(f->lf_name, oname) != 0)
+			continue;
+		nm = strdup(nname);
+		fd = lf_dupfd(nfd);
+		if (nm == NULL || fd == -1) {
+			log_warnx("rename: lost track of a file");
+			free(nm);
+			lf_closefd(&fd);
+			nm = NULL;
+		}
+		lf_closefd(&f->lf_pfd);
+		free(f->lf_name);
+		f->lf_pfd = fd;
+		f->lf_name = nm;
+		f->lf_pdev = ndev;
+		f->lf_pino = nino;
+	}
+}
+
+/* Forget a name that unlinkat(2) removed.  Called with e_filelock held. */
+static void
+lf_untrack(struct export *e, dev_t pdev, ino_t pino, const char *name)
+{
+	struct lfile	*f;
+
+	TAILQ_FOREACH(f, &e->e_files, lf_entry) {
+		if (f->lf_name == NULL || f->lf_pdev != pdev ||
+		    f->lf_pino != pino || strcmp(f->lf_name, name) != 0)
+			continue;
+		lf_closefd(&f->lf_pfd);
+		free(f->lf_name);
+		f->lf_name = NULL;
+	}
+}
+
+/*
+ * renameat(2) plus tracking, with e_filelock held so two renames cannot
+ * interleave their bookkeeping.
+ */
+static int
+lf_do_rename(struct export *e, int ofd, dev_t odev, ino_t oino,
+    const char *oname, struct lfile *newdir, const char *nname)
+{
+	struct stat	 os, ns;
+	int		 victim = 1;
+
+	if (fstatat(ofd, oname, &os, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno;
+	if (fstatat(newdir->lf_fd, nname, &ns, AT_SYMLINK_NOFOLLOW) == -1)
+		victim = 0;
+	if (renameat(ofd, oname, newdir->lf_fd, nname) == -1)
+		return errno;
+	/* Two links to one file: rename(2) does nothing at all. */
+	if (victim && ns.st_dev == os.st_dev && ns.st_ino == os.st_ino)
+		return 0;
+	lf_track(e, odev, oino, oname, newdir->lf_fd, newdir->lf_dev,
+	    newdir->lf_ino, nname, os.st_dev, os.st_ino);
+	return 0;
+}
+
+int
+lf_rename(struct lfile *lf, struct lfile *newdir, const char *name)
+{
+	struct export	*e = lf->lf_exp;
+	struct stat	 sb;
+	char		*oname;
+	int		 err;
+
+	if ((err = lf_rocheck(lf)) != 0)
+		return err;
+	if (lf->lf_xattr != NULL)
+		return EBADF;
+	if ((err = lf_dircheck(newdir)) != 0)
+		return err;
+	if (!lf_name_ok(name))
+		return EINVAL;
+	if (lf_isroot_id(e, lf->lf_dev, lf->lf_ino))
+		return EBUSY;
+	pthread_mutex_lock(&e->e_filelock);
+	if (lf->lf_name == NULL) {
+		err = ESTALE;
+		goto out;
+	}
+	if (fstatat(lf->lf_pfd, lf->lf_name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		err = errno;
+		goto out;
+	}
+	if (sb.st_dev != lf->lf_dev || sb.st_ino != lf->lf_ino) {
+		err = ESTALE;
+		goto out;
+	}
+	/* lf_track may replace lf->lf_name: rename from a copy. */
+	if ((oname = strdup(lf->lf_name)) == NULL) {
+		err = ENOMEM;
+		goto out;
+	}
+	err = lf_do_rename(e, lf->lf_pfd, lf->lf_pdev, lf->lf_pino, oname,
+	    newdir, name);
+	free(oname);
+out:
+	pthread_mutex_unlock(&e->e_filelock);
+	return err;
+}
+
+int
+lf_renameat(struct lfile *olddir, const char *oldname, struct lfile *newdir,
+    const char *newname)
+{
+	struct export	*e = olddir->lf_exp;
+	int		 err;
+
+	if ((err = lf_rocheck(olddir)) != 0)
+		return err;
+	if ((err = lf_dircheck(olddir)) != 0 ||
+	    (err = lf_dircheck(newdir)) != 0)
+		return err;
+	if (!lf_name_ok(oldname) || !lf_name_ok(newname))
+		return EINVAL;
+	pthread_mutex_lock(&e->e_filelock);
+	err = lf_do_rename(e, olddir->lf_fd, olddir->lf_dev, olddir->lf_ino,
+	    oldname, newdir, newname);
+	pthread_mutex_unlock(&e->e_filelock);
+	return err;
+}
+
+static int
+lf_unlink(struct export *e, int dfd, dev_t pdev, ino_t pino,
+    const char *name, int flags)
+{
+	struct stat	 sb;
+	int		 err;
+
+	if (unlinkat(dfd, name, flags) == -1) {
+		err = errno;
+		/* POSIX lets unlink(2) of a directory say EPERM; Linux EISDIR. */
+		if (err == EPERM && flags == 0 &&
+		    fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISDIR(sb.st_mode))
+			err = EISDIR;
+		return err;
+	}
+	pthread_mutex_lock(&e->e_filelock);
+	lf_untrack(e, pdev, pino, name);
+	pthread_mutex_unlock(&e->e_filelock);
+	return 0;
+}
+
+int
+lf_unlinkat(struct lfile *dir, const char *name, uint32_t wflags)
+{
+	int	 err;
+
+	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_dircheck(dir)) != 0)
+		return err;
+	if (!lf_name_ok(name))
+		return EINVAL;
+	if (wflags & ~P9_L_AT_REMOVEDIR)
+		return EINVAL;
+	return lf_unlink(dir->lf_exp, dir->lf_fd, dir->lf_dev, dir->lf_ino,
+	    name, (wflags & P9_L_AT_REMOVEDIR) ? AT_REMOVEDIR : 0);
+}
+
+int
+lf_remove(struct lfile *lf)
+{
+	struct export	*e = lf->lf_exp;
+	struct lf_handle h;
+	struct stat	 sb;
+	int		 err;
+
+	if ((err = lf_rocheck(lf)) != 0)
+		return err;
+	if (lf->lf_xattr != NULL)
+		return EBADF;
+	if (lf_isroot_id(e, lf->lf_dev, lf->lf_ino))
+		return EBUSY;
+	if ((err = lf_hold(lf, &h)) != 0)
+		return err;
+	if (h.h_name == NULL) {
+		err = ESTALE;
+		goto out;
+	}
+	if (fstatat(h.h_pfd, h.h_name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
+		err = errno;
+		goto out;
+	}
+	if (sb.st_dev != lf->lf_dev || sb.st_ino != lf->lf_ino) {
+		err = ESTALE;
+		goto out;
+	}
+	if (fstat(h.h_pfd, &sb) == -1) {
+		err = errno;
+		goto out;
+	}
+	err = lf_unlink(e, h.h_pfd, sb.st_dev, sb.st_ino, h.h_name,
+	    S_ISDIR(lf->lf_type) ? AT_REMOVEDIR : 0);
+out:
+	lf_release(&h);
+	return err;
+}
+
+int
+lf_readlink(struct lfile *lf, char *buf, size_t size)
+{
+	struct lf_handle h;
+	ssize_t		 n;
+	int		 err;
+
+	if (lf->lf_xattr != NULL)
+		return EBADF;
+	if (!S_ISLNK(lf->lf_type))
+		return EINVAL;
+	if (size == 0)
+		return ENAMETOOLONG;
+	if ((err = lf_hold(lf, &h)) != 0)
+		return err;
+	n = compat_readlink(h.h_fd, h.h_pfd, h.h_name, buf, size);
+	err = errno;
+	lf_release(&h);
+	if (n == -1)
+		return err;
+	if ((size_t)n >= size)
+		return ENAMETOOLONG;
+	buf[n] = '\0';
+	return 0;
+}
+
+int
+lf_statfs(struct lfile *lf, struct p9_fcall *r)
+{
+	struct statvfs	 sv;
+	int		 fd;
+
+	fd = lf->lf_fd >= 0 ? lf->lf_fd : lf->lf_exp->e_rootfd;
+	if (fstatvfs(fd, &sv) == -1)
+		return errno;
+	r->u.rstatfs.type = P9_V9FS_MAGIC;
+	/* f_blocks counts f_frsize units; report the size that matches. */
+	r->u.rstatfs.bsize = (uint32_t)(sv.f_frsize != 0 ? sv.f_frsize :
+	    sv.f_bsize);
+	r->u.rstatfs.blocks = (uint64_t)sv.f_blocks;
+	r->u.rstatfs.bfree = (uint64_t)sv.f_bfree;
+	r->u.rstatfs.bavail = (uint64_t)sv.f_bavail;
+	r->u.rstatfs.files = (uint64_t)sv.f_files;
+	r->u.rstatfs.ffree = (uint64_t)sv.f_ffree;
+	r->u.rstatfs.fsid = (uint64_t)sv.f_fsid;
+	r->u.rstatfs.namelen = sv.f_namemax > UINT32_MAX ? UINT32_MAX :
+	    (uint32_t)sv.f_namemax;
+	return 0;
+}
+
+int
+lf_fsync(struct lfile *lf, int datasync)
+{
+	int	 rv;
+
+	if (lf->lf_xattr != NULL)
+		return 0;
+	if (lf->lf_omode == LF_NOTOPEN || lf->lf_ofd < 0)
+		return EBADF;
+	rv = datasync ? fdatasync(lf->lf_ofd) : fsync(lf->lf_ofd);
+	return rv == -1 ? errno : 0;
+}
+
+static ssize_t
+lf_xget(const struct lf_handle *h, const char *attr, void *buf, size_t size)
+{
+	if (attr[0] == '\0')
+		return compat_listxattr(h->h_fd, h->h_pfd, h->h_name, buf,
+		    size);
+	return compat_getxattr(h->h_fd, h->h_pfd, h->h_name, attr, buf, size);
+}
+
+int
+lf_xattrwalk(struct lfile *lf, const char *attr, struct lfile **newlf,
+    uint64_t *sizep)
+{
+	struct lf_handle h;
+	struct lxattr	*x = NULL;
+	struct lfile	*nlf;
+	uint8_t		*buf = NULL;
+	ssize_t		 n, m = -1;
+	int		 tries, err;
+
+	*newlf = NULL;
+	*sizep = 0;
+	if (lf->lf_xattr != NULL)
+		return EBADF;
+	if (attr == NULL)
+		return EINVAL;
+	if (strlen(attr) > LF_XNAME_MAX)
+		return ERANGE;
+	if ((err = lf_hold(lf, &h)) != 0)
+		return err;
+	/* The value may grow between asking its size and reading it. */
+	for (tries = 0; tries < 4; tries++) {
+		if ((n = lf_xget(&h, attr, NULL, 0)) == -1) {
+			err = errno;
+			goto out;
+		}
+		if (n > LF_XATTR_MAX) {
+			err = E2BIG;
+			goto out;
+		}
+		free(buf);
+		if ((buf = malloc(n > 0 ? (size_t)n : 1)) == NULL) {
+			err = ENOMEM;
+			goto out;
+		}
+		if ((m = lf_xget(&h, attr, buf, (size_t)n)) >= 0)
+			break;
+		if (errno != ERANGE) {
+			err = errno;
+			goto out;
+		}
+	}
+	if (m < 0) {
+		err = ERANGE;
+		goto out;
+	}
+	if ((x = calloc(1, sizeof(*x))) == NULL ||
+	    (x->x_name = strdup(attr)) == NULL ||
+	    (nlf = lf_alloc(lf->lf_exp)) == NULL) {
+		err = ENOMEM;
+		goto out;
+	}
+	x->x_create = 0;
+	x->x_buf = buf;
+	x->x_size = (uint64_t)m;
+	buf = NULL;
+	nlf->lf_xattr = x;
+	nlf->lf_dev = lf->lf_dev;
+	nlf->lf_ino = lf->lf_ino;
+	nlf->lf_type = lf->lf_type;
+	nlf->lf_uid = lf->lf_uid;
+	x = NULL;
+	lf_link_in(nlf);
+	*newlf = nlf;
+	*sizep = (uint64_t)m;
+out:
+	if (x != NULL) {
+		free(x->x_name);
+		free(x);
+	}
+	free(buf);
+	lf_release(&h);
+	return err;
+}
+
+/*
+ * Which attributes a client may set.  A client running as a user must
+ * not reach the namespaces that need the daemon's capabilities (file
+ * capabilities, trusted.*): setfsuid(2) does not drop those.
+ */
+static int
+lf_xattr_settable(const struct export *e, const char *attr)
+{
+	if (e->e_idmode == ID_TRUSTED)
+		return 1;
+	return strncmp(attr, "user.", 5) == 0 ||
+	    strcmp(attr, "system.posix_acl_access") == 0 ||
+	    strcmp(attr, "system.posix_acl_default") == 0;
+}
+
+int
+lf_xattrcreate(struct lfile *lf, const char *attr, uint64_t size,
+    uint32_t flags)
+{
+	struct lxattr	*x;
+	int		 err;
+
+	if (lf->lf_xattr != NULL)
+		return EBADF;
+	if ((err = lf_rocheck(lf)) != 0)
+		return err;
+	if (flags & ~(uint32_t)(P9_XATTR_CREATE | P9_XATTR_REPLACE))
+		return EINVAL;
+	if (attr == NULL || attr[0] == '\0')
+		return EINVAL;
+	if (strlen(attr) > LF_XNAME_MAX)
+		return ERANGE;
+	if (size > LF_XATTR_MAX)
+		return E2BIG;
+	if (!lf_xattr_settable(lf->lf_exp, attr))
+		return EPERM;
+	if ((x = calloc(1, sizeof(*x))) == NULL)
+		return ENOMEM;
+	if ((x->x_name = strdup(attr)) == NULL ||
+	    (x->x_buf = malloc(size > 0 ? (size_t)size : 1)) == NULL) {
+		free(x->x_name);
+		free(x);
+		return ENOMEM;
+	}
+	x->x_create = 1;
+	x->x_size = size;
+	x->x_len = 0;
+	x->x_flags = (int)flags;
+	/* Its open state goes; the handle stays for the set at clunk. */
+	if (lf->lf_dir != NULL) {
+		(void)closedir(lf->lf_dir);
+		lf->lf_dir = NULL;
+	}
+	if (lf->lf_ofd >= 0) {
+		compat_unlock_owner(lf->lf_ofd, lf);
+		lf_closefd(&lf->lf_ofd);
+	}
+	lf->lf_omode = LF_NOTOPEN;
+	lf->lf_xattr = x;
+	return 0;
+}
+
+/* The clunk of an xattrcreate fid: set (or remove) the attribute. */
+static int
+lf_xattr_commit(struct lfile *lf)
+{
+	struct lxattr	*x = lf->lf_xattr;
+	struct lf_handle h;
+	int		 err, rv;
+
+	if (x->x_len != x->x_size)
+		return EINVAL;
+	if ((err = lf_hold(lf, &h)) != 0)
+		return err;
+	if (x->x_size == 0)
+		rv = compat_removexattr(h.h_fd, h.h_pfd, h.h_name, x->x_name);
+	else
+		rv = compat_setxattr(h.h_fd, h.h_pfd, h.h_name, x->x_name,
+		    x->x_buf, (size_t)x->x_len, x->x_flags);
+	err = rv == -1 ? errno : 0;
+	lf_release(&h);
+	return err;
+}
+
+static int
+lf_lockrange(const struct p9_fcall *t, off_t *start, off_t *len)
+{
+	if (t->u.tlock.start > LF_OFF_MAX || t->u.tlock.length > LF_OFF_MAX)
+		return EINVAL;
+	*start = (off_t)t->u.tlock.start;
+	*len = (off_t)t->u.tlock.length;
+	return 0;
+}
+
+int
+lf_lock(struct lfile *lf, const void *owner, const struct p9_fcall *t,
+    uint8_t *status)
+{
+	off_t	 start, len;
+	int	 type, err;
+
+	*status = P9_LOCK_ERROR;
+	if (lf->lf_xattr != NULL || lf->lf_omode == LF_NOTOPEN ||
+	    lf->lf_ofd < 0)
+		return EBADF;
+	if ((type = compat_lktype_from_wire(t->u.tlock.type)) == -1)
+		return EINVAL;
+	if ((err = lf_lockrange(t, &start, &len)) != 0)
+		return err;
+	/* Never wait, whatever the flags: the client polls on BLOCKED. */
+	if (compat_setlock(lf->lf_ofd, owner, type, start, len) == -1) {
+		if (errno == EAGAIN || errno == EACCES) {
+			*status = P9_LOCK_BLOCKED;
+			return 0;
+		}
+		return errno;
+	}
+	*status = P9_LOCK_SUCCESS;
+	return 0;
+}
+
+int
+lf_getlock(struct lfile *lf, const void *owner, struct p9_fcall *r)
+{
+	off_t	 start, len;
+	pid_t	 pid = 0;
+	int	 type;
+
+	if (lf->lf_xattr != NULL || lf->lf_omode == LF_NOTOPEN ||
+	    lf->lf_ofd < 0)
+		return EBADF;
+	if ((type = compat_lktype_from_wire(r->u.getlock.type)) == -1 ||
+	    type == F_UNLCK)
+		return EINVAL;
+	if (r->u.getlock.start > LF_OFF_MAX || r->u.getlock.length > LF_OFF_MAX)
+		return EINVAL;
+	start = (off_t)r->u.getlock.start;
+	len = (off_t)r->u.getlock.length;
+	if (compat_getlock(lf->lf_ofd, owner, &type, &start, &len, &pid) == -1)
+		return errno;
+	r->u.getlock.type = compat_lktype_to_wire(type);
+	if (type != F_UNLCK) {
+		r->u.getlock.start = (uint64_t)start;
+		r->u.getlock.length = (uint64_t)len;
+		r->u.getlock.proc_id = (uint32_t)pid;
+	}
+	return 0;
+}
+
+int
+lf_close(struct lfile *lf)
+{
+	struct export	*e;
+	int		 err = 0;
+
+	if (lf == NULL)
+		return 0;
+	e = lf->lf_exp;
+	if (lf->lf_xattr != NULL && lf->lf_xattr->x_create)
+		err = lf_xattr_commit(lf);
+	if (lf->lf_dir != NULL)
+		(void)closedir(lf->lf_dir);
+	if (lf->lf_ofd >= 0) {
+		compat_unlock_owner(lf->lf_ofd, lf);
+		(void)close(lf->lf_ofd);
+	}
+	lf_closefd(&lf->lf_fd);
+	pthread_mutex_lock(&e->e_filelock);
+	TAILQ_REMOVE(&e->e_files, lf, lf_entry);
+	lf_closefd(&lf->lf_pfd);
+	free(lf->lf_name);
+	pthread_mutex_unlock(&e->e_filelock);
+	if (lf->lf_xattr != NULL) {
+		free(lf->lf_xattr->x_name);
+		free(lf->lf_xattr->x_buf);
+		free(lf->lf_xattr);
+	}
+	free(lf);
+	return err;
+}
