@@ -14,7 +14,8 @@ cli_bad()
 	want=$1
 	shift
 	atf_check -s exit:1 -o empty -e save:err timeout 10 "$E2E_DAEMON" "$@"
-	atf_check_equal "$want" "$(sed -n 1p err)"
+	# getopt(3) names the program by argv[0], the daemon by its name
+	atf_check_equal "$want" "$(sed -n 's,^/.*/fsgoferd: ,fsgoferd: ,;1p' err)"
 	sed -n '2,$p' err >usage.got
 	atf_check -o file:usage.want cat usage.got
 }

@@ -400,8 +400,9 @@ before_version_cleanup()
 atf_test_case nofid cleanup
 nofid_head()
 {
-	atf_set descr "NOFID as the new fid of Tattach, Twalk, Txattrwalk" \
-	    "is refused (it must not walk a fid in place or crash)"
+	atf_set descr "NOFID as the new fid of Tattach, Twalk, Txattrwalk," \
+	    "or as the fid of Tclunk, Tread, Twrite, Tremove, Treaddir, is" \
+	    "refused (it must not walk a fid in place or crash)"
 }
 nofid_body()
 {
@@ -414,6 +415,12 @@ walk 0 nofid dir
 walk 0 nofid
 xattrwalk 0 nofid ""
 getattr 0 MODE
+clunk nofid
+read nofid 0 1
+write nofid 0 x
+remove nofid
+readdir1 nofid 0 100
+getattr 0 MODE
 walk 0 1 file
 getattr 1 SIZE
 EOF
@@ -421,6 +428,12 @@ EOF
 Rversion 8192 9P2000.L
 Rlerror EBADF
 Rattach dir
+Rlerror EBADF
+Rlerror EBADF
+Rlerror EBADF
+Rgetattr mode=040755
+Rlerror EBADF
+Rlerror EBADF
 Rlerror EBADF
 Rlerror EBADF
 Rlerror EBADF
