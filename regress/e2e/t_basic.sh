@@ -410,7 +410,8 @@ lopen 2 RDONLY
 readdir 2 60 sort
 walk 0 3
 lopen 3 RDONLY
-readdir 3 30 sort
+# 40 bytes: one entry per reply (the longest root name needs 32)
+readdir 3 40 sort
 EOF
 	{
 		printf 'Rversion 8192 9P2000.L\nRattach dir\nRwalk 1 dir\n'
