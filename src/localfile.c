@@ -59,6 +59,8 @@ struct lf_node {
 	mode_t	 n_type;
 };
 
+static void	lf_dir_free(struct lfile *);
+
 static int
 lf_dupfd(int fd)
 {
@@ -424,6 +426,19 @@ fail:
 }
 
 /* One step to "..", which never leaves the export root. */
+/* "." names the directory itself: diod's tools walk it to list one. */
+static int
+lf_step_dot(struct export *e, struct lf_node *n, struct p9_qid *qid)
+{
+	struct stat	 st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_dev = n->n_dev;
+	st.st_ino = n->n_ino;
+	st.st_mode = n->n_type;
+	return lf_qid(e, &st, qid);
+}
+
 static int
 lf_step_dotdot(struct export *e, struct lf_node *n, struct p9_qid *qid)
 {
@@ -516,6 +531,8 @@ lf_walk(struct lfile *lf, int nwname, char *const *names,
 		}
 		if (strcmp(names[i], "..") == 0)
 			err = lf_step_dotdot(e, &n, &qids[i]);
+		else if (strcmp(names[i], ".") == 0)
+			err = lf_step_dot(e, &n, &qids[i]);
 		else
 			err = lf_step_name(e, &n, names[i], &qids[i]);
 		if (err != 0)
@@ -908,10 +925,7 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 	}
 
 	/* The fid becomes the new file; the old dir fd becomes its parent. */
-	if (dir->lf_dir != NULL) {
-		(void)closedir(dir->lf_dir);
-		dir->lf_dir = NULL;
-	}
+	lf_dir_free(dir);
 	if (dir->lf_ofd >= 0) {
 		compat_unlock_owner(dir->lf_ofd, dir);
 		lf_closefd(&dir->lf_ofd);
@@ -1080,18 +1094,79 @@ lf_dirent_qid(struct lfile *lf, DIR *d, struct dirent *de, int devidx,
 	return 0;
 }
 
+/*
+ * A Treaddir stream: the DIR and the one entry that did not fit in the
+ * last reply, kept so the next call sends it without seeking back (a
+ * seekdir(3) would throw away the buffered entries and re-read them).
+ */
+struct lf_dirstream {
+	DIR		*ds_dir;
+	int		 ds_pending;
+	struct p9_qid	 ds_qid;
+	uint64_t	 ds_off;		/* cookie after the entry */
+	uint8_t		 ds_type;
+	char		*ds_name;
+};
+
+static void
+lf_dir_unpend(struct lf_dirstream *ds)
+{
+	free(ds->ds_name);
+	ds->ds_name = NULL;
+	ds->ds_pending = 0;
+}
+
+static void
+lf_dir_free(struct lfile *lf)
+{
+	struct lf_dirstream	*ds = lf->lf_dir;
+
+	if (ds == NULL)
+		return;
+	lf_dir_unpend(ds);
+	(void)closedir(ds->ds_dir);
+	free(ds);
+	lf->lf_dir = NULL;
+}
+
+static int
+lf_dir_open(struct lfile *lf)
+{
+	struct lf_dirstream	*ds;
+	int			 fd, err;
+
+	if ((ds = calloc(1, sizeof(*ds))) == NULL)
+		return ENOMEM;
+	if ((fd = lf_dupfd(lf->lf_ofd)) == -1) {
+		err = errno;
+		free(ds);
+		return err;
+	}
+	if ((ds->ds_dir = fdopendir(fd)) == NULL) {
+		err = errno;
+		(void)close(fd);
+		free(ds);
+		return err;
+	}
+	rewinddir(ds->ds_dir);
+	lf->lf_dir = ds;
+	lf->lf_dirnext = 0;
+	return 0;
+}
+
 int
 lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
     uint32_t *np)
 {
+	struct lf_dirstream *ds;
 	struct p9_wbuf	 wb;
 	struct p9_qid	 qid;
 	struct stat	 rs;
 	struct dirent	*de;
 	DIR		*d;
-	long		 before, after;
-	uint8_t		 dtype;
-	int		 fd, devidx, isroot, err = 0, nent = 0;
+	long		 after;
+	uint8_t		 dtype = P9_L_DT_UNKNOWN;
+	int		 devidx, isroot, err = 0, nent = 0;
 
 	*np = 0;
 	if (lf->lf_xattr != NULL || lf->lf_omode == LF_NOTOPEN ||
@@ -1104,25 +1179,16 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 	isroot = lf->lf_dev == rs.st_dev && lf->lf_ino == rs.st_ino;
 	if ((devidx = lf_devindex(lf->lf_exp, lf->lf_dev)) == -1)
 		return EOVERFLOW;
-
-	if (lf->lf_dir == NULL) {
-		if ((fd = lf_dupfd(lf->lf_ofd)) == -1)
-			return errno;
-		if ((d = fdopendir(fd)) == NULL) {
-			err = errno;
-			(void)close(fd);
-			return err;
-		}
-		rewinddir(d);
-		lf->lf_dir = d;
-		lf->lf_dirnext = 0;
-	}
-	d = lf->lf_dir;
+	if (lf->lf_dir == NULL && (err = lf_dir_open(lf)) != 0)
+		return err;
+	ds = lf->lf_dir;
+	d = ds->ds_dir;
 	/*
 	 * The offset the last reply ended with continues the stream as it
 	 * is; 0 starts over; anything else is a cookie from telldir().
 	 */
 	if (off != lf->lf_dirnext) {
+		lf_dir_unpend(ds);
 		if (off == 0)
 			rewinddir(d);
 		else
@@ -1131,11 +1197,15 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 	}
 
 	p9_winit(&wb, buf, count);
+	if (ds->ds_pending) {
+		if (p9_dirent_put(&wb, &ds->ds_qid, ds->ds_off, ds->ds_type,
+		    ds->ds_name) == 0)
+			return EINVAL;
+		nent++;
+		lf->lf_dirnext = ds->ds_off;
+		lf_dir_unpend(ds);
+	}
 	for (;;) {
-		if ((before = telldir(d)) == -1) {
-			err = errno;
-			break;
-		}
 		errno = 0;
 		if ((de = readdir(d)) == NULL) {
 			err = errno;
@@ -1154,15 +1224,24 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 			continue;
 		}
 		if (err != 0) {
-			seekdir(d, before);
+			/* Try this entry again next time. */
+			seekdir(d, (long)lf->lf_dirnext);
 			break;
 		}
 		if (p9_dirent_put(&wb, &qid, (uint64_t)after, dtype,
 		    de->d_name) == 0) {
-			/* Keep it for the next call: step back before it. */
-			seekdir(d, before);
-			if (nent == 0)
-				err = EINVAL;
+			/* Keep it for the next call. */
+			if ((ds->ds_name = strdup(de->d_name)) == NULL) {
+				seekdir(d, (long)lf->lf_dirnext);
+				err = ENOMEM;
+			} else {
+				ds->ds_pending = 1;
+				ds->ds_qid = qid;
+				ds->ds_off = (uint64_t)after;
+				ds->ds_type = dtype;
+				if (nent == 0)
+					err = EINVAL;
+			}
 			break;
 		}
 		nent++;
@@ -1776,10 +1855,7 @@ lf_xattrcreate(struct lfile *lf, const char *attr, uint64_t size,
 	x->x_len = 0;
 	x->x_flags = (int)flags;
 	/* Its open state goes; the handle stays for the set at clunk. */
-	if (lf->lf_dir != NULL) {
-		(void)closedir(lf->lf_dir);
-		lf->lf_dir = NULL;
-	}
+	lf_dir_free(lf);
 	if (lf->lf_ofd >= 0) {
 		compat_unlock_owner(lf->lf_ofd, lf);
 		lf_closefd(&lf->lf_ofd);
@@ -1887,8 +1963,7 @@ lf_close(struct lfile *lf)
 	e = lf->lf_exp;
 	if (lf->lf_xattr != NULL && lf->lf_xattr->x_create)
 		err = lf_xattr_commit(lf);
-	if (lf->lf_dir != NULL)
-		(void)closedir(lf->lf_dir);
+	lf_dir_free(lf);
 	if (lf->lf_ofd >= 0) {
 		compat_unlock_owner(lf->lf_ofd, lf);
 		(void)close(lf->lf_ofd);
