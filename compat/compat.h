@@ -113,11 +113,16 @@ int	compat_cred_supported(void);
 int	compat_setcred(uid_t, gid_t, int, const gid_t *);
 
 /*
- * sandbox.c: confine the process to the export roots (read-only ones for
- * reading) where the platform can: Landlock, unveil/pledge.  1 confined,
- * 0 no way here, -1 error.
+ * sandbox.c: confine the threads that touch the file system for clients
+ * to the export roots (read-only ones for reading) where the platform
+ * can: Landlock per thread; unveil for the whole process.
+ * compat_sandbox_prepare returns a handle, COMPAT_SANDBOX_NONE, or -1;
+ * each worker then calls compat_sandbox_enter(handle).
  */
-int	compat_sandbox(const char *const *paths, const int *readonly, int n);
+#define COMPAT_SANDBOX_NONE	(-2)
+int	compat_sandbox_prepare(const char *const *paths, const int *readonly,
+	    int n);
+int	compat_sandbox_enter(int handle);
 
 /* string.c: the BSD string helpers glibc may lack. */
 #ifndef HAVE_STRLCPY

@@ -61,11 +61,15 @@ ll_allow(int ruleset, const char *path, uint64_t access)
 #endif
 
 /*
- * Returns 1 when confined, 0 when the platform has no way (not an
- * error), -1 with errno on failure.
+ * Build the confinement.  Landlock confines only the threads that enter
+ * it, so the daemon confines its workers, which make every file system
+ * call a client can cause, while the main thread stays free to remove
+ * its pidfile and sockets at exit.  Returns a handle for
+ * compat_sandbox_enter, COMPAT_SANDBOX_NONE where the platform has no
+ * way (or confines the whole process at once, as unveil does), or -1.
  */
 int
-compat_sandbox(const char *const *paths, const int *readonly, int n)
+compat_sandbox_prepare(const char *const *paths, const int *readonly, int n)
 {
 #ifdef HAVE_LANDLOCK
 	struct landlock_ruleset_attr	 attr;
@@ -80,7 +84,7 @@ compat_sandbox(const char *const *paths, const int *readonly, int n)
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
 	    LANDLOCK_CREATE_RULESET_VERSION);
 	if (abi < 1)
-		return 0;	/* kernel without Landlock */
+		return COMPAT_SANDBOX_NONE;	/* kernel without Landlock */
 	all = LL_READ | LL_WRITE | LANDLOCK_ACCESS_FS_EXECUTE;
 	if (abi >= 2)
 		all |= LL_REFER;
@@ -97,11 +101,10 @@ compat_sandbox(const char *const *paths, const int *readonly, int n)
 	for (i = 0; i < (int)(sizeof(sysread) / sizeof(sysread[0])); i++)
 		if (ll_allow(rs, sysread[i], LL_READ) == -1)
 			goto fail;
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1 ||
-	    syscall(SYS_landlock_restrict_self, rs, 0) == -1)
+	/* Inherited by the threads made after this. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		goto fail;
-	close(rs);
-	return 1;
+	return rs;
 fail:
 	saved = errno;
 	close(rs);
@@ -115,14 +118,24 @@ fail:
 			return -1;
 	if (unveil("/etc", "r") == -1 || unveil(NULL, NULL) == -1)
 		return -1;
-	if (pledge("stdio rpath wpath cpath fattr chown flock inet unix "
-	    "getpw dpath", NULL) == -1)
-		return -1;
-	return 1;
+	return COMPAT_SANDBOX_NONE;
 #else
 	(void)paths;
 	(void)readonly;
 	(void)n;
-	return 0;
+	return COMPAT_SANDBOX_NONE;
+#endif
+}
+
+/* Confine the calling thread with a prepared handle. */
+int
+compat_sandbox_enter(int handle)
+{
+#ifdef HAVE_LANDLOCK
+	return (int)syscall(SYS_landlock_restrict_self, handle, 0);
+#else
+	(void)handle;
+	errno = ENOSYS;
+	return -1;
 #endif
 }

@@ -13,6 +13,10 @@
 
 /* Which fids a request names, and how it uses them. */
 struct fidspec {
+	int		fs_has;		/* bits: which of the three are named */
+#define FS_FID		0x01
+#define FS_FID2		0x02
+#define FS_NEWFID	0x04
 	uint32_t	fs_fid;		/* locked shared or exclusive */
 	uint32_t	fs_fid2;	/* locked shared */
 	uint32_t	fs_newfid;	/* made by the request */
@@ -31,97 +35,127 @@ req_free(struct req *r)
 static void
 fidspec_of(const struct p9_fcall *t, struct fidspec *fs)
 {
-	fs->fs_fid = fs->fs_fid2 = fs->fs_newfid = P9_NOFID;
-	fs->fs_excl = fs->fs_drop = 0;
+	memset(fs, 0, sizeof(*fs));
 	switch (t->type) {
 	case P9_TATTACH:
 		fs->fs_newfid = t->u.tattach.fid;
+		fs->fs_has |= FS_NEWFID;
 		break;
 	case P9_TWALK:
 		fs->fs_fid = t->u.twalk.fid;
+		fs->fs_has |= FS_FID;
 		if (t->u.twalk.newfid == t->u.twalk.fid)
 			fs->fs_excl = 1;	/* the fid moves */
-		else
+		else {
 			fs->fs_newfid = t->u.twalk.newfid;
+			fs->fs_has |= FS_NEWFID;
+		}
 		break;
 	case P9_TXATTRWALK:
 		fs->fs_fid = t->u.txattrwalk.fid;
+		fs->fs_has |= FS_FID;
 		fs->fs_newfid = t->u.txattrwalk.newfid;
+		fs->fs_has |= FS_NEWFID;
 		break;
 	case P9_TGETATTR:
 		fs->fs_fid = t->u.tgetattr.fid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TSETATTR:
 		fs->fs_fid = t->u.tsetattr.fid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TSTATFS:
 		fs->fs_fid = t->u.tstatfs.fid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TREADLINK:
 		fs->fs_fid = t->u.treadlink.fid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TFSYNC:
 		fs->fs_fid = t->u.tfsync.fid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TLOCK:
 		fs->fs_fid = t->u.tlock.fid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TGETLOCK:
 		fs->fs_fid = t->u.getlock.fid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TREAD:
 		fs->fs_fid = t->u.tread.fid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TWRITE:
 		fs->fs_fid = t->u.twrite.fid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TLOPEN:
 		fs->fs_fid = t->u.tlopen.fid;
+		fs->fs_has |= FS_FID;
 		fs->fs_excl = 1;
 		break;
 	case P9_TLCREATE:
 		fs->fs_fid = t->u.tlcreate.fid;
+		fs->fs_has |= FS_FID;
 		fs->fs_excl = 1;
 		break;
 	case P9_TREADDIR:
 		fs->fs_fid = t->u.treaddir.fid;
+		fs->fs_has |= FS_FID;
 		fs->fs_excl = 1;	/* one directory cursor per fid */
 		break;
 	case P9_TXATTRCREATE:
 		fs->fs_fid = t->u.txattrcreate.fid;
+		fs->fs_has |= FS_FID;
 		fs->fs_excl = 1;
 		break;
 	case P9_TCLUNK:
 		fs->fs_fid = t->u.tclunk.fid;
+		fs->fs_has |= FS_FID;
 		fs->fs_excl = fs->fs_drop = 1;
 		break;
 	case P9_TREMOVE:
 		fs->fs_fid = t->u.tremove.fid;
+		fs->fs_has |= FS_FID;
 		fs->fs_excl = fs->fs_drop = 1;
 		break;
 	case P9_TMKDIR:
 		fs->fs_fid = t->u.tmkdir.dfid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TSYMLINK:
 		fs->fs_fid = t->u.tsymlink.dfid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TMKNOD:
 		fs->fs_fid = t->u.tmknod.dfid;
+		fs->fs_has |= FS_FID;
 		break;
 	case P9_TLINK:
 		fs->fs_fid = t->u.tlink.dfid;
+		fs->fs_has |= FS_FID;
 		fs->fs_fid2 = t->u.tlink.fid;
+		fs->fs_has |= FS_FID2;
 		break;
 	case P9_TRENAME:
 		fs->fs_fid = t->u.trename.fid;
+		fs->fs_has |= FS_FID;
 		fs->fs_fid2 = t->u.trename.dfid;
+		fs->fs_has |= FS_FID2;
 		break;
 	case P9_TRENAMEAT:
 		fs->fs_fid = t->u.trenameat.olddirfid;
+		fs->fs_has |= FS_FID;
 		fs->fs_fid2 = t->u.trenameat.newdirfid;
+		fs->fs_has |= FS_FID2;
 		break;
 	case P9_TUNLINKAT:
 		fs->fs_fid = t->u.tunlinkat.dirfid;
+		fs->fs_has |= FS_FID;
 		break;
 	}
 }
@@ -144,14 +178,15 @@ dispatch_fids(struct conn *c, struct req *r)
 {
 	struct fidspec	 fs;
 
+	/* NOFID never names a fid: fid_use and fid_new refuse it. */
 	fidspec_of(&r->r_t, &fs);
-	if (fs.fs_fid != P9_NOFID &&
+	if ((fs.fs_has & FS_FID) &&
 	    (r->r_fid = fid_use(c, fs.fs_fid)) == NULL)
 		return EBADF;
-	if (fs.fs_fid2 != P9_NOFID &&
+	if ((fs.fs_has & FS_FID2) &&
 	    (r->r_fid2 = fid_use(c, fs.fs_fid2)) == NULL)
 		return EBADF;
-	if (fs.fs_newfid != P9_NOFID) {
+	if (fs.fs_has & FS_NEWFID) {
 		r->r_newfid = fid_new(&c->c_fids, fs.fs_newfid,
 		    c->c_srv->s_lim.l_maxfids);
 		if (r->r_newfid == NULL)

@@ -33,7 +33,7 @@ fid_get(struct fidtab *ft, uint32_t id)
 {
 	struct fid	*f;
 
-	if (ft->ft_size == 0)
+	if (ft->ft_size == 0 || id == P9_NOFID)
 		return NULL;
 	for (f = ft->ft_tab[fid_hash(ft, id)]; f != NULL; f = f->f_next)
 		if (f->f_fid == id)

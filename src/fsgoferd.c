@@ -218,63 +218,6 @@ fail:
 	return -1;
 }
 
-/* An empty aname (the Linux client's default) means the first export. */
-struct export *
-export_find(struct server *srv, const char *aname)
-{
-	struct export	*e;
-
-	if (aname[0] == '\0')
-		return TAILQ_FIRST(&srv->s_exports);
-	TAILQ_FOREACH(e, &srv->s_exports, e_entry)
-		if (strcmp(e->e_aname, aname) == 0)
-			return e;
-	return NULL;
-}
-
-static void
-server_loopexit(int fd, short ev, void *arg)
-{
-	struct server	*srv = arg;
-
-	(void)fd;
-	(void)ev;
-	if (srv->s_nconns > 0)
-		log_warnx("stopping with %d connections still busy",
-		    srv->s_nconns);
-	event_base_loopexit(srv->s_base, NULL);
-}
-
-/*
- * Stop accepting, close every connection (requests in flight finish and
- * are dropped), and leave the loop once they are gone, or after a bound.
- */
-void
-server_stop(struct server *srv)
-{
-	struct listener	*li;
-	struct conn	*c, *next;
-	struct timeval	 tv = { 10, 0 };
-
-	if (!srv->s_stopping) {
-		srv->s_stopping = 1;
-		while ((li = TAILQ_FIRST(&srv->s_listeners)) != NULL) {
-			TAILQ_REMOVE(&srv->s_listeners, li, li_entry);
-			listener_free(li);
-		}
-		for (c = TAILQ_FIRST(&srv->s_conns); c != NULL; c = next) {
-			next = TAILQ_NEXT(c, c_entry);
-			conn_close(c, "server stopping");
-		}
-		srv->s_stoptimer = evtimer_new(srv->s_base, server_loopexit,
-		    srv);
-		if (srv->s_stoptimer != NULL)
-			evtimer_add(srv->s_stoptimer, &tv);
-	}
-	if (srv->s_nconns == 0)
-		event_base_loopexit(srv->s_base, NULL);
-}
-
 static void
 server_signal(int sig, short ev, void *arg)
 {
@@ -362,14 +305,20 @@ drop_privileges(const char *user)
 		errx(1, "privilege drop to %s did not hold", user);
 }
 
-/* Confine the process to its exports, unless -S said not to. */
-static void
-sandbox(struct server *srv)
+/*
+ * Prepare the confinement of the workers to the exports, unless -S said
+ * not to.  Returns the handle work_init passes to each worker, or
+ * COMPAT_SANDBOX_NONE.
+ */
+static int
+sandbox_prepare(struct server *srv, int nosandbox)
 {
 	struct export	*e;
 	const char	**paths;
-	int		 *ro, n = 0, rc;
+	int		 *ro, n = 0, h;
 
+	if (nosandbox)
+		return COMPAT_SANDBOX_NONE;
 	TAILQ_FOREACH(e, &srv->s_exports, e_entry)
 		n++;
 	if ((paths = calloc(n, sizeof(*paths))) == NULL ||
@@ -380,12 +329,13 @@ sandbox(struct server *srv)
 		paths[n] = e->e_path;
 		ro[n++] = (e->e_flags & EXP_RO) != 0;
 	}
-	if ((rc = compat_sandbox(paths, ro, n)) == -1)
-		fatal("cannot confine the process to its exports");
-	log_info(rc == 1 ? "confined to the export roots" :
-	    "no confinement on this platform");
+	if ((h = compat_sandbox_prepare(paths, ro, n)) == -1)
+		fatal("cannot confine the workers to the exports");
+	log_info(h >= 0 ? "workers confined to the export roots" :
+	    "no per-thread confinement on this platform");
 	free(paths);
 	free(ro);
+	return h;
 }
 
 /* The groups a worker returns to after acting as another user. */
@@ -440,7 +390,7 @@ main(int argc, char *argv[])
 	struct conn	*c;
 	const char	*pidfile = NULL, *user = NULL;
 	int		 ch, debug = 0, verbose = 0, inetd = 0, check = 0;
-	int		 nosandbox = 0;
+	int		 nosandbox = 0, sbx;
 	int		 i, sigs[] = { SIGTERM, SIGINT, SIGHUP };
 
 	memset(&srv, 0, sizeof(srv));
@@ -553,7 +503,10 @@ main(int argc, char *argv[])
 
 	if ((srv.s_base = event_base_new()) == NULL)
 		fatalx("event_base_new");
-	srv.s_wq = work_init(&srv, srv.s_lim.l_workers);
+	sbx = sandbox_prepare(&srv, nosandbox);
+	srv.s_wq = work_init(&srv, srv.s_lim.l_workers, sbx);
+	if (sbx >= 0)
+		close(sbx);
 	for (i = 0; i < 3; i++) {
 		srv.s_sigev[i] = evsignal_new(srv.s_base, sigs[i],
 		    server_signal, &srv);
@@ -566,8 +519,6 @@ main(int argc, char *argv[])
 		    e->e_aname, e->e_flags & EXP_RO ? "read-only" : "read-write");
 	if (listener_start(&srv) == -1)
 		fatalx("cannot start listeners");
-	if (!nosandbox)
-		sandbox(&srv);
 	if (inetd) {
 		if ((c = conn_new(&srv, STDIN_FILENO, "stdin")) == NULL)
 			fatalx("stdin");

@@ -315,7 +315,7 @@ void		 fid_unref(struct fid *);
 void		 fid_clear(struct fidtab *);
 
 /* work.c */
-struct workq	*work_init(struct server *, int);
+struct workq	*work_init(struct server *, int, int);
 void		 work_submit(struct workq *, struct req *);
 void		 work_shutdown(struct workq *);
 

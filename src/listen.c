@@ -146,6 +146,11 @@ listener_unix(struct listener *li, const char *spec)
 			goto out;
 		}
 	}
+	if (path[0] != '/' || strlen(path) >=
+	    sizeof(((struct sockaddr_un *)NULL)->sun_path)) {
+		warnx("%s: socket path must be absolute and short", path);
+		goto out;
+	}
 	rc = li->li_srv->s_dryrun ? 0 :
 	    listener_unix_bind(li, path, mode, uid, gid);
 out:
@@ -230,7 +235,8 @@ listener_tcp(struct listener *li, const char *spec)
 		port++;
 	}
 	if (hlen == 0 || hlen >= sizeof(host) || *port == '\0' ||
-	    strspn(port, "0123456789") != strlen(port) || strlen(port) > 5)
+	    strspn(port, "0123456789") != strlen(port) || strlen(port) > 5 ||
+	    atoi(port) > 65535)
 		goto bad;
 	memcpy(host, h, hlen);
 	host[hlen] = '\0';

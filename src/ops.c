@@ -189,7 +189,9 @@ op_walk(struct req *r)
 		return;
 	}
 	for (i = 0; i < r->r_t.u.twalk.nwname; i++) {
+		/* "." stays and ".." stops at the root: both are safe. */
 		if (strcmp(r->r_t.u.twalk.wname[i], "..") != 0 &&
+		    strcmp(r->r_t.u.twalk.wname[i], ".") != 0 &&
 		    !lf_name_ok(r->r_t.u.twalk.wname[i])) {
 			reply_error(r, EINVAL);
 			return;

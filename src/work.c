@@ -29,6 +29,8 @@ struct workq {
 	int			 w_percon;	/* running cap per connection */
 	pthread_t		*w_threads;
 	int			 w_wake[2];	/* done queue became non-empty */
+	int			 w_sandbox;	/* confinement handle or -2 */
+	int			 w_ready;	/* threads that entered it */
 	struct event		*w_wakeev;
 };
 
@@ -87,7 +89,12 @@ work_thread(void *arg)
 	int		 wake;
 	char		 c = 0;
 
+	/* Confined before the first request; never serve unconfined. */
+	if (w->w_sandbox >= 0 && compat_sandbox_enter(w->w_sandbox) == -1)
+		fatal("worker cannot enter its confinement");
 	pthread_mutex_lock(&w->w_lock);
+	w->w_ready++;
+	pthread_cond_broadcast(&w->w_cv);
 	for (;;) {
 		while (!w->w_stop && (r = work_pick(w)) == NULL)
 			pthread_cond_wait(&w->w_cv, &w->w_lock);
@@ -135,8 +142,9 @@ work_wake(int fd, short ev, void *arg)
 	}
 }
 
+/* Start n workers, each confined by the sandbox handle if >= 0. */
 struct workq *
-work_init(struct server *srv, int n)
+work_init(struct server *srv, int n, int sandbox)
 {
 	struct workq	*w;
 	int		 i;
@@ -162,12 +170,18 @@ work_init(struct server *srv, int n)
 		fatalx("work_init: event");
 	w->w_nthreads = n;
 	w->w_percon = n > 1 ? n - 1 : 1;
+	w->w_sandbox = sandbox;
 	if ((w->w_threads = calloc(n, sizeof(pthread_t))) == NULL)
 		fatal("work_init");
 	for (i = 0; i < n; i++) {
 		if (pthread_create(&w->w_threads[i], NULL, work_thread, w) != 0)
 			fatalx("work_init: pthread_create");
 	}
+	/* The caller closes the handle once every worker holds it. */
+	pthread_mutex_lock(&w->w_lock);
+	while (w->w_ready < n)
+		pthread_cond_wait(&w->w_cv, &w->w_lock);
+	pthread_mutex_unlock(&w->w_lock);
 	return w;
 }
 

@@ -179,9 +179,10 @@ getattr 8 MODE
 samefile 0 8
 walk 0 9 a/b
 walk 0 9 ""
-walk 0 9 .
+walk 0 13 .
+samefile 0 13
 walk 0 9 /
-walk 0 9 dir .
+walk 0 14 dir .
 walk 0 9 dir ""
 walk 0 9 dir/sub
 getattr 9
@@ -225,9 +226,10 @@ Rgetattr mode=040755
 same
 Rlerror EINVAL
 Rlerror EINVAL
+Rwalk 1 dir
+same
 Rlerror EINVAL
-Rlerror EINVAL
-Rlerror EINVAL
+Rwalk 2 dir dir
 Rlerror EINVAL
 Rlerror EINVAL
 Rlerror EBADF
