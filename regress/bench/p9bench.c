@@ -9,7 +9,8 @@
  * Workloads: getattr, walkclunk, randread4k, seqread1m, write4k,
  * write1m, create, readdir, idle (connect and attach, then report the
  * server's RSS growth), tcpstream (a plain loopback TCP stream through
- * this program alone, the ceiling for seqread1m; no server involved).
+ * this program alone, the ceiling for seqread1m; no server involved),
+ * setup (only make the test files under -d hostdir, with -N entries).
  *
  * One thread drives every connection with poll(); each connection keeps
  * "depth" requests in flight, each in its own slot whose tag is its index.
@@ -65,12 +66,12 @@
 
 enum workload {
 	W_GETATTR, W_WALKCLUNK, W_RANDREAD4K, W_SEQREAD1M, W_WRITE4K,
-	W_WRITE1M, W_CREATE, W_READDIR, W_IDLE, W_TCPSTREAM
+	W_WRITE1M, W_CREATE, W_READDIR, W_IDLE, W_TCPSTREAM, W_SETUP
 };
 
 static const char *const wl_names[] = {
 	"getattr", "walkclunk", "randread4k", "seqread1m", "write4k",
-	"write1m", "create", "readdir", "idle", "tcpstream"
+	"write1m", "create", "readdir", "idle", "tcpstream", "setup"
 };
 
 struct slot {
@@ -1295,7 +1296,7 @@ usage(void)
 	    "[-d hostdir] [-N entries] [-l label]\n"
 	    "\t[-U auto|remove]\n"
 	    "workloads: getattr walkclunk randread4k seqread1m write4k "
-	    "write1m create\n\t   readdir idle tcpstream\n");
+	    "write1m create\n\t   readdir idle tcpstream setup\n");
 	exit(2);
 }
 
@@ -1377,7 +1378,8 @@ main(int argc, char *argv[])
 			usage();
 		}
 	}
-	if (argc != optind || !found || (addr == NULL && wl != W_TCPSTREAM))
+	if (argc != optind || !found || (addr == NULL && wl != W_TCPSTREAM &&
+	    wl != W_SETUP))
 		usage();
 	signal(SIGPIPE, SIG_IGN);
 	/* Many connections need many descriptors. */
@@ -1393,6 +1395,13 @@ main(int argc, char *argv[])
 		break;
 	case W_TCPSTREAM:
 		run_tcpstream();
+		break;
+	case W_SETUP:
+		if (hostdir == NULL)
+			usage();
+		/* The files of every workload, readdir's N entries too. */
+		wl = W_READDIR;
+		setup_host();
 		break;
 	default:
 		run_load();

@@ -1,0 +1,132 @@
+#!/bin/sh
+# Print bench.sh's first table from its results file: the median of
+# every metric per workload and server over the rounds, and the
+# fsgoferd/diod ratio.  For the 1 MiB workloads the ratio is of MB/s,
+# since diod caps msize at 64 KiB and so moves less per request; for the
+# others it is of ops/s.  Then the targets of issue 5 that this table
+# can check.
+#
+#	sh regress/bench/table.sh results.txt
+
+[ -s "$1" ] || { echo "table: no results in $1"; exit 1; }
+awk '
+function median(key,    n, i, j, a, t) {
+	n = cnt[key]
+	if (n == 0)
+		return ""
+	for (i = 1; i <= n; i++)
+		a[i] = val[key, i]
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function add(k, v) {
+	cnt[k]++
+	val[k, cnt[k]] = v
+}
+function ratio(a, b) {
+	return (a == "" || b == "" || b + 0 == 0) ? "-" : sprintf("%.2f", a / b)
+}
+function fmt(x, f) {
+	return x == "" ? "-" : sprintf(f, x)
+}
+{
+	delete kv
+	for (i = 1; i <= NF; i++) {
+		p = index($i, "=")
+		if (p > 0)
+			kv[substr($i, 1, p - 1)] = substr($i, p + 1)
+	}
+	split(kv["label"], l, "/")
+	w = l[1]; s = l[2]
+	if (kv["failed"] == 1) {
+		failed[w, s]++
+		next
+	}
+	if (!(w in seen)) {
+		seen[w] = 1
+		order[++nw] = w
+	}
+	for (k in kv)
+		if (k != "label" && k != "workload")
+			add(w SUBSEP s SUBSEP k, kv[k])
+}
+END {
+	tcp = median("tcpstream" SUBSEP "tcp" SUBSEP "mb_s")
+	printf "\n%-13s %12s %12s %6s %9s %9s %8s %8s %11s %11s\n", \
+	    "workload", "fsgoferd/s", "diod/s", "ratio", "fsg MB/s", \
+	    "diod MB/s", "fsg p99", "diod p99", "fsg cpu/op", "diod cpu/op"
+	for (i = 1; i <= nw; i++) {
+		w = order[i]
+		if (w == "idle" || w == "tcpstream")
+			continue
+		fo = median(w SUBSEP "fsgoferd" SUBSEP "ops_s")
+		do_ = median(w SUBSEP "diod" SUBSEP "ops_s")
+		fm = median(w SUBSEP "fsgoferd" SUBSEP "mb_s")
+		dm = median(w SUBSEP "diod" SUBSEP "mb_s")
+		if (w ~ /1m$/)
+			r = ratio(fm, dm) "m"
+		else
+			r = ratio(fo, do_)
+		R[w] = r + 0
+		printf "%-13s %12s %12s %6s %9s %9s %8s %8s %11s %11s\n", w, \
+		    fmt(fo, "%.0f"), fmt(do_, "%.0f"), r, \
+		    (fm + 0 > 0.05 ? fmt(fm, "%.1f") : "-"), \
+		    (dm + 0 > 0.05 ? fmt(dm, "%.1f") : "-"), \
+		    fmt(median(w SUBSEP "fsgoferd" SUBSEP "p99_us"), "%.0fus"), \
+		    fmt(median(w SUBSEP "diod" SUBSEP "p99_us"), "%.0fus"), \
+		    fmt(median(w SUBSEP "fsgoferd" SUBSEP "cpu_s_per_op") * 1e6, "%.1fus"), \
+		    fmt(median(w SUBSEP "diod" SUBSEP "cpu_s_per_op") * 1e6, "%.1fus")
+		if (failed[w, "fsgoferd"] || failed[w, "diod"])
+			printf "%-13s   FAILED runs: fsgoferd %d, diod %d\n", "", \
+			    failed[w, "fsgoferd"], failed[w, "diod"]
+	}
+	print "(ratio: fsgoferd/diod of ops/s; \"m\": of MB/s.  cpu/op: server" \
+	    " CPU seconds per op from /proc/PID/stat, in us)"
+
+	printf "\nreaddir (ms per full listing, median):\n"
+	for (k = 1; k <= 2; k++) {
+		s = k == 1 ? "fsgoferd" : "diod"
+		a = median("readdir100k" SUBSEP s SUBSEP "ms_per_listing")
+		b = median("readdir10k" SUBSEP s SUBSEP "ms_per_listing")
+		lin[s] = (a != "" && b + 0 > 0) ? a / (10 * b) : ""
+		printf "  %-9s 100k: %s ms, 10k: %s ms, linearity " \
+		    "t(100k)/(10*t(10k)) = %s\n", s, fmt(a, "%.1f"), \
+		    fmt(b, "%.2f"), fmt(lin[s], "%.2f")
+	}
+	fs = median("seqread1m" SUBSEP "fsgoferd" SUBSEP "mb_s")
+	printf "\nloopback TCP stream (p9bench -w tcpstream, 1 MiB reads): " \
+	    "%s MB/s; fsgoferd seqread1m = %s of it\n", fmt(tcp, "%.0f"), \
+	    ratio(fs, tcp)
+	for (k = 1; k <= 2; k++) {
+		s = k == 1 ? "fsgoferd" : "diod"
+		m[s] = median("idle" SUBSEP s SUBSEP "rss_delta_mb")
+		printf "1,000 idle connections: %-9s RSS +%s MiB (%s KiB " \
+		    "each)\n", s, fmt(m[s], "%.1f"), \
+		    fmt(median("idle" SUBSEP s SUBSEP "kb_per_conn"), "%.1f")
+	}
+
+	printf "\ntargets (issue 5):\n"
+	t("getattr c1 >= 2.0", R["getattr-c1"], 2.0)
+	t("getattr c4 >= 2.0", R["getattr-c4"], 2.0)
+	t("walk+clunk >= 2.0", R["walkclunk"], 2.0)
+	t("randread4k >= 1.5", R["randread4k"], 1.5)
+	t("seqread1m >= 1.3", R["seqread1m"], 1.3)
+	t("seqread1m >= 0.7 x TCP", (tcp + 0 > 0 ? fs / tcp : ""), 0.7)
+	t("create+unlink >= 1.5", R["create"], 1.5)
+	t("readdir 100k >= 2.0", R["readdir100k"], 2.0)
+	if (lin["fsgoferd"] != "")
+		printf "  %-26s %6.2f  %s\n", "readdir linear <= 1.2", \
+		    lin["fsgoferd"], (lin["fsgoferd"] <= 1.2 ? "met" : "MISSED")
+	if (m["fsgoferd"] != "")
+		printf "  %-26s %6.1f  %s\n", "idle 1000 conns < 100 MiB", \
+		    m["fsgoferd"], (m["fsgoferd"] + 0 < 100 ? "met" : "MISSED")
+}
+function t(name, v, want) {
+	if (v == "")
+		printf "  %-26s %6s  no data\n", name, "-"
+	else
+		printf "  %-26s %6.2f  %s\n", name, v, (v >= want ? "met" : "MISSED")
+}' "$1"
