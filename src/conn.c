@@ -199,6 +199,14 @@ conn_resume(struct conn *c)
 	conn_frames(c);
 }
 
+static void
+conn_free_reply(const void *data, size_t len, void *arg)
+{
+	(void)len;
+	(void)arg;
+	free((void *)data);
+}
+
 /* Queue a finished request's reply; the request is not freed here. */
 void
 conn_reply(struct req *r)
@@ -207,10 +215,19 @@ conn_reply(struct req *r)
 
 	if (c->c_dead || r->r_outlen == 0)
 		return;
-	if (bufferevent_write(c->c_bev, r->r_out, r->r_outlen) == -1) {
-		log_warnx("%s: cannot queue reply, closing", c->c_peer);
-		conn_close(c, NULL);
-	}
+	/* A large reply (Rread data) is handed over, not copied again. */
+	if (r->r_out == r->r_outheap && r->r_outheap != NULL) {
+		if (evbuffer_add_reference(bufferevent_get_output(c->c_bev),
+		    r->r_outheap, r->r_outlen, conn_free_reply,
+		    NULL) == 0) {
+			r->r_outheap = NULL;
+			r->r_out = NULL;
+			return;
+		}
+	} else if (bufferevent_write(c->c_bev, r->r_out, r->r_outlen) == 0)
+		return;
+	log_warnx("%s: cannot queue reply, closing", c->c_peer);
+	conn_close(c, NULL);
 }
 
 /*
