@@ -9,10 +9,10 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 cd "$dir" || exit 1
 results=$(pwd)/results.db
 rm -f "$results"
-kyua test --results-file="$results" >kyua-test.log 2>&1
+# Shown as it runs: the kernel-client test alone takes minutes.
+kyua test --results-file="$results" 2>&1 | tee kyua-test.log
 kyua report --results-file="$results" --verbose \
     --results-filter=broken,failed,skipped,xfail >kyua-report.log 2>&1
-cat kyua-test.log
 # Details of whatever did not pass, so a CI log shows why.
 sed -n '/^===> Skipped/,$p' kyua-report.log | head -400
 summary=$(tail -n 1 kyua-test.log)
