@@ -18,6 +18,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,10 +43,25 @@
 #define EXPDIR	"exp"
 
 static struct export	 ex;
+static int		 ex_fds = -1;
+
+/* Open fds below 1024: lf_close must give back every one it took. */
+static int
+nfds(void)
+{
+	int	 fd, n = 0;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
 
 static struct export *
 ex_setup_flags(struct export *e, int flags)
 {
+	if (ex_fds == -1)
+		ex_fds = nfds();
 	memset(e, 0, sizeof(*e));
 	e->e_aname = EXPDIR;
 	e->e_path = EXPDIR;
@@ -70,6 +87,8 @@ ex_done(struct export *e)
 	ATF_REQUIRE_MSG(TAILQ_EMPTY(&e->e_files), "lfiles left open");
 	lf_export_free(e);
 	close(e->e_rootfd);
+	ATF_CHECK_EQ_MSG(nfds(), ex_fds, "%d fds open, %d before", nfds(),
+	    ex_fds);
 }
 
 static void
@@ -305,7 +324,7 @@ ATF_TC_BODY(walk_dotdot, tc)
 {
 	struct export	*e = ex_setup(0);
 	struct lfile	*root, *up, *d, *back;
-	struct p9_qid	 rq, dq, qids[P9_MAXWELEM];
+	struct p9_qid	 rq, dq, q, qids[P9_MAXWELEM];
 	char		*names[] = { "..", "..", "d", "e", "..", "..", ".." };
 	struct p9_fcall	 r;
 	struct stat	 st;
@@ -332,6 +351,14 @@ ATF_TC_BODY(walk_dotdot, tc)
 		ATF_CHECK_EQ(qids[i].path, rq.path);
 	r = getattr(up);
 	ATF_CHECK_EQ(r.u.rgetattr.qid.path, rq.path);
+	REQ_OK(lf_close(up));
+
+	/* "." stays where it is. */
+	up = walk(root, "./d/./e/.", &dq);
+	back = walk(root, "d/e", &q);
+	ATF_CHECK_EQ(dq.path, q.path);
+	ATF_CHECK_STREQ(up->lf_name, "e");
+	REQ_OK(lf_close(back));
 	REQ_OK(lf_close(up));
 
 	/* "d/e/.." is d, with its name found again: it can be renamed. */
@@ -1515,6 +1542,105 @@ ATF_TC_BODY(unlinked_open, tc)
 	ex_done(e);
 }
 
+struct race {
+	struct lfile	*r_root;
+	struct lfile	*r_f;
+	atomic_int	 r_stop;
+	atomic_int	 r_ops;
+	int		 r_err;
+};
+
+/* A reader: getattr, clone, open, read, close, as fast as it can. */
+static void *
+race_reader(void *arg)
+{
+	struct race	*ra = arg;
+	struct lfile	*c;
+	struct p9_fcall	 r;
+	struct p9_qid	 q;
+	uint8_t		 buf[16];
+	uint32_t	 n;
+	int		 nq, err;
+
+	while (!atomic_load(&ra->r_stop)) {
+		memset(&r, 0, sizeof(r));
+		if ((err = lf_getattr(ra->r_f, P9_GETATTR_BASIC, &r)) != 0 ||
+		    r.u.rgetattr.size != 5) {
+			ra->r_err = err != 0 ? err : EIO;
+			break;
+		}
+		if ((err = lf_walk(ra->r_f, 0, NULL, NULL, &nq, &c)) != 0) {
+			ra->r_err = err;
+			break;
+		}
+		/* By name (portable) a rename may win the race: fine. */
+		err = lf_open(c, P9_L_O_RDONLY, &q);
+		if (err == 0 && (err = lf_read(c, 0, buf, sizeof(buf),
+		    &n)) == 0 && n != 5)
+			err = EIO;
+		(void)lf_close(c);
+		if (err != 0 && err != ENOENT && err != ESTALE) {
+			ra->r_err = err;
+			break;
+		}
+		atomic_fetch_add(&ra->r_ops, 1);
+	}
+	return NULL;
+}
+
+ATF_TC_WITHOUT_HEAD(rename_race);
+ATF_TC_BODY(rename_race, tc)
+{
+	struct export	*e = ex_setup(0);
+	struct race	 ra[3];
+	pthread_t	 th[3];
+	struct stat	 st;
+	int		 i, j;
+
+	mkfile(EXPDIR "/a", "hello");
+	memset(ra, 0, sizeof(ra));
+	for (i = 0; i < 3; i++) {
+		atomic_init(&ra[i].r_stop, 0);
+		atomic_init(&ra[i].r_ops, 0);
+	}
+	ra[0].r_root = attach(e, NULL);
+	ra[0].r_f = walk(ra[0].r_root, "a", NULL);
+	for (i = 0; i < 3; i++) {
+		ra[i].r_root = ra[0].r_root;
+		ra[i].r_f = ra[0].r_f;
+		ATF_REQUIRE(pthread_create(&th[i], NULL, race_reader,
+		    &ra[i]) == 0);
+	}
+	/*
+	 * Renames on this thread while the readers use the same lfile,
+	 * until each reader has done some work under them.
+	 */
+	for (j = 0; j < 2000 || atomic_load(&ra[0].r_ops) +
+	    atomic_load(&ra[1].r_ops) + atomic_load(&ra[2].r_ops) < 300; j++) {
+		ATF_REQUIRE(j < 2000000);
+		REQ_OK(lf_renameat(ra[0].r_root, j % 2 ? "b" : "a",
+		    ra[0].r_root, j % 2 ? "a" : "b"));
+	}
+	if (j % 2) {
+		REQ_OK(lf_renameat(ra[0].r_root, "b", ra[0].r_root, "a"));
+		j++;
+	}
+	for (i = 0; i < 3; i++)
+		atomic_store(&ra[i].r_stop, 1);
+	for (i = 0; i < 3; i++) {
+		ATF_REQUIRE(pthread_join(th[i], NULL) == 0);
+		ATF_CHECK_MSG(ra[i].r_err == 0, "reader %d: %s", i,
+		    strerror(ra[i].r_err));
+	}
+	/* An even number of renames: back at "a", and the lfile knows it. */
+	ATF_CHECK_STREQ(ra[0].r_f->lf_name, "a");
+	REQ_OK(lf_remove(ra[0].r_f));
+	ATF_CHECK(stat(EXPDIR "/a", &st) == -1 && errno == ENOENT);
+	REQ_OK(lf_close(ra[0].r_f));
+	REQ_OK(lf_close(ra[0].r_root));
+	ex_done(e);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, name_ok);
@@ -1538,5 +1664,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, locks);
 	ATF_TP_ADD_TC(tp, readonly);
 	ATF_TP_ADD_TC(tp, unlinked_open);
+	ATF_TP_ADD_TC(tp, rename_race);
 	return atf_no_error();
 }
