@@ -29,9 +29,9 @@ static void __attribute__((noreturn))
 usage(void)
 {
 	fprintf(stderr, "usage: fsgoferd [-dinSv] [-a addr[/bits]] "
-	    "[-e aname=path[,options]] [-l listen]\n"
-	    "                [-m msize] [-o limit=value,...] [-p pidfile] "
-	    "[-u user]\n                [-w workers]\n"
+	    "[-e aname=path[,options]] [-f file]\n"
+	    "                [-l listen] [-m msize] [-o limit=value,...] "
+	    "[-p pidfile]\n                [-u user] [-w workers]\n"
 	    "       export options: ro rw trusted user squash=USER[:GROUP] "
 	    "allowdev abortwrite\n"
 	    "       listen: unix:/path[,mode=0660][,owner=user[:group]] |\n"
@@ -40,27 +40,23 @@ usage(void)
 	exit(1);
 }
 
-static long
-numarg(const char *s, long min, long max, const char *what)
+/* A number option (-m, -w): the range is limit_set's, as in the file. */
+static void
+numarg(struct limits *lim, const char *name, const char *value)
 {
-	char	*end;
-	long	 v;
+	char	 msg[128];
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (s[0] == '\0' || *end != '\0' || errno != 0 || v < min || v > max) {
-		warnx("%s \"%s\": not a number from %ld to %ld", what, s,
-		    min, max);
+	if (limit_set(lim, name, value, 0, msg, sizeof(msg)) == -1) {
+		warnx("%s", msg);
 		usage();
 	}
-	return v;
 }
 
 /* -o maxconn=N,maxfids=N,maxreqs=N,outbuf=BYTES,idle=SECONDS */
 static void
 limits_parse(struct limits *lim, const char *arg)
 {
-	char	*buf, *p, *o, *v;
+	char	*buf, *p, *o, *v, msg[128];
 
 	if ((buf = strdup(arg)) == NULL)
 		err(1, NULL);
@@ -71,68 +67,24 @@ limits_parse(struct limits *lim, const char *arg)
 			usage();
 		}
 		*v++ = '\0';
-		if (strcmp(o, "maxconn") == 0)
-			lim->l_maxconn = (int)numarg(v, 1, 1000000, o);
-		else if (strcmp(o, "maxfids") == 0)
-			lim->l_maxfids = (int)numarg(v, 1, 10000000, o);
-		else if (strcmp(o, "maxreqs") == 0)
-			lim->l_maxreqs = (int)numarg(v, 1, 65535, o);
-		else if (strcmp(o, "outbuf") == 0)
-			lim->l_outhiwat = (size_t)numarg(v, 65536,
-			    1L << 30, o);
-		else if (strcmp(o, "idle") == 0)
-			lim->l_idlesecs = (int)numarg(v, 1, 86400, o);
-		else {
-			warnx("unknown limit \"%s\"", o);
+		if (limit_set(lim, o, v, 1, msg, sizeof(msg)) == -1) {
+			warnx("%s", msg);
 			usage();
 		}
 	}
 	free(buf);
 }
 
-/* squash=USER[:GROUP]: the account every attach of an export becomes. */
-static int
-squash_parse(struct export *e, const char *spec)
-{
-	struct passwd	*pw;
-	struct group	*gr;
-	char		*buf, *grp;
-
-	if ((buf = strdup(spec)) == NULL)
-		err(1, NULL);
-	if ((grp = strchr(buf, ':')) != NULL)
-		*grp++ = '\0';
-	if ((pw = getpwnam(buf)) == NULL) {
-		warnx("squash=%s: no such user", spec);
-		free(buf);
-		return -1;
-	}
-	e->e_squid = pw->pw_uid;
-	e->e_sqgid = pw->pw_gid;
-	if (grp != NULL) {
-		if ((gr = getgrnam(grp)) == NULL) {
-			warnx("squash=%s: no such group", spec);
-			free(buf);
-			return -1;
-		}
-		e->e_sqgid = gr->gr_gid;
-	}
-	free(buf);
-	return 0;
-}
-
 /*
  * -e aname=/abs/path[,ro][,abortwrite][,allowdev], or -e /abs/path[,...]
- * whose aname is the path as given.  The root is resolved and opened
- * once, here: a symlinked root works, and later lookups are all relative
- * to this descriptor.
+ * whose aname is the path as given.  export_setup (parse.c) does the
+ * rest, for fsgoferd.conf too.
  */
 static int
 export_add(struct server *srv, const char *arg)
 {
-	struct export	*e;
-	struct stat	 st;
-	char		*spec, *opts, *path, *o, resolved[PATH_MAX];
+	char	*spec, *opts, *path, *o, *squash = NULL;
+	int	 flags = 0, idmode = ID_TRUSTED, rc = -1;
 
 	if ((spec = strdup(arg)) == NULL)
 		err(1, NULL);
@@ -144,78 +96,76 @@ export_add(struct server *srv, const char *arg)
 		*path++ = '\0';
 	else {
 		warnx("export \"%s\": expected aname=/path or /path", arg);
-		goto fail;
+		goto out;
 	}
 	if (path[0] != '/') {
 		warnx("export \"%s\": path must be absolute", arg);
-		goto fail;
+		goto out;
 	}
-	if ((e = calloc(1, sizeof(*e))) == NULL)
-		err(1, NULL);
-	e->e_rootfd = -1;
 	while (opts != NULL && (o = strsep(&opts, ",")) != NULL) {
 		if (strcmp(o, "ro") == 0)
-			e->e_flags |= EXP_RO;
+			flags |= EXP_RO;
 		else if (strcmp(o, "rw") == 0)
-			e->e_flags &= ~EXP_RO;
+			flags &= ~EXP_RO;
 		else if (strcmp(o, "abortwrite") == 0)
-			e->e_flags |= EXP_ABORTWRITE;
+			flags |= EXP_ABORTWRITE;
 		else if (strcmp(o, "allowdev") == 0)
-			e->e_flags |= EXP_ALLOWDEV;
+			flags |= EXP_ALLOWDEV;
 		else if (strcmp(o, "trusted") == 0)
-			e->e_idmode = ID_TRUSTED;
+			idmode = ID_TRUSTED;
 		else if (strcmp(o, "user") == 0)
-			e->e_idmode = ID_USER;
+			idmode = ID_USER;
 		else if (strncmp(o, "squash=", 7) == 0) {
-			e->e_idmode = ID_SQUASH;
-			if (squash_parse(e, o + 7) == -1) {
-				free(e);
-				goto fail;
-			}
+			idmode = ID_SQUASH;
+			squash = o + 7;
 		} else {
 			warnx("export \"%s\": unknown option \"%s\"", arg, o);
-			free(e);
-			goto fail;
+			goto out;
 		}
 	}
-	if (spec[0] == '\0') {
-		warnx("export \"%s\": empty aname", arg);
-		free(e);
-		goto fail;
-	}
-	if (!TAILQ_EMPTY(&srv->s_exports) && export_find(srv, spec) != NULL) {
-		warnx("export \"%s\": aname given twice", arg);
-		free(e);
-		goto fail;
-	}
-	if (realpath(path, resolved) == NULL) {
-		warn("export \"%s\"", path);
-		free(e);
-		goto fail;
-	}
-	if ((e->e_rootfd = open(resolved, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1 || fstat(e->e_rootfd, &st) == -1) {
-		warn("export \"%s\"", resolved);
-		if (e->e_rootfd != -1)
-			close(e->e_rootfd);
-		free(e);
-		goto fail;
-	}
-	/* Only the trusted mode hands out ownership; the others keep what
-	 * the kernel gives the acting user. */
-	if (e->e_idmode != ID_TRUSTED)
-		e->e_flags |= EXP_NOCHOWN;
-	if ((e->e_aname = strdup(spec)) == NULL ||
-	    (e->e_path = strdup(resolved)) == NULL)
-		err(1, NULL);
-	if (lf_export_init(e) != 0)
-		errx(1, "export \"%s\": cannot initialise", arg);
-	TAILQ_INSERT_TAIL(&srv->s_exports, e, e_entry);
+	rc = export_setup(srv, NULL, arg, spec, path, flags, idmode, squash);
+out:
 	free(spec);
-	return 0;
-fail:
-	free(spec);
-	return -1;
+	return rc;
+}
+
+/*
+ * -n and -f act before getopt(3) reaches any -e, -l or -a: -n binds
+ * nothing, and the file is read first so that the command line adds to
+ * it and overrides it.  Walks argv the way getopt does.
+ */
+static void
+prescan(int argc, char *argv[], const char *optstr, int *check,
+    const char **file)
+{
+	const char	*o;
+	char		*p;
+	int		 i, nfile = 0;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (argv[i][0] != '-')
+			continue;
+		for (p = argv[i] + 1; *p != '\0'; p++) {
+			if (*p == ':' || (o = strchr(optstr, *p)) == NULL)
+				continue;
+			if (*p == 'n')
+				*check = 1;
+			if (o[1] != ':')
+				continue;
+			if (*p == 'f') {
+				*file = p[1] != '\0' ? p + 1 :
+				    i + 1 < argc ? argv[i + 1] : NULL;
+				nfile++;
+			}
+			if (p[1] == '\0')
+				i++;
+			break;
+		}
+	}
+	if (nfile > 1) {
+		warnx("-f given more than once");
+		usage();
+	}
 }
 
 static void
@@ -388,7 +338,9 @@ main(int argc, char *argv[])
 	struct server	 srv;
 	struct export	*e;
 	struct conn	*c;
-	const char	*pidfile = NULL, *user = NULL;
+	struct conf	 conf;
+	const char	*pidfile = NULL, *user = NULL, *conffile = NULL;
+	const char	*optstr = "a:de:f:il:m:no:p:Su:vw:";
 	int		 ch, debug = 0, verbose = 0, inetd = 0, check = 0;
 	int		 nosandbox = 0, sbx;
 	int		 i, sigs[] = { SIGTERM, SIGINT, SIGHUP };
@@ -405,13 +357,13 @@ main(int argc, char *argv[])
 	srv.s_lim.l_workers = DEF_WORKERS;
 	srv.s_lim.l_idlesecs = DEF_IDLE_FRAME_SECS;
 
-	/* -n binds nothing, so it must be known before any -l is seen. */
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (argv[i][0] == '-' && argv[i][1] != '-' &&
-		    strchr(argv[i], 'n') != NULL &&
-		    strspn(argv[i] + 1, "dinSv") == strlen(argv[i] + 1))
-			srv.s_dryrun = 1;
-	while ((ch = getopt(argc, argv, "a:de:il:m:no:p:Su:vw:")) != -1) {
+	prescan(argc, argv, optstr, &srv.s_dryrun, &conffile);
+	memset(&conf, 0, sizeof(conf));
+	if (conffile != NULL && parse_config(&srv, conffile, &conf) == -1)
+		exit(1);
+	user = conf.cf_user;
+	pidfile = conf.cf_pidfile;
+	while ((ch = getopt(argc, argv, optstr)) != -1) {
 		switch (ch) {
 		case 'a':
 			if (allow_add(&srv, optarg) == -1)
@@ -424,6 +376,8 @@ main(int argc, char *argv[])
 			if (export_add(&srv, optarg) == -1)
 				usage();
 			break;
+		case 'f':
+			break;		/* read by prescan() */
 		case 'i':
 			inetd = 1;
 			break;
@@ -432,8 +386,7 @@ main(int argc, char *argv[])
 				usage();
 			break;
 		case 'm':
-			srv.s_lim.l_maxmsize = (uint32_t)numarg(optarg,
-			    P9_MINMSIZE, MAX_MSIZE, "msize");
+			numarg(&srv.s_lim, "msize", optarg);
 			break;
 		case 'n':
 			check = 1;
@@ -454,8 +407,7 @@ main(int argc, char *argv[])
 			verbose++;
 			break;
 		case 'w':
-			srv.s_lim.l_workers = (int)numarg(optarg, 1, 256,
-			    "workers");
+			numarg(&srv.s_lim, "workers", optarg);
 			break;
 		default:
 			usage();

@@ -319,6 +319,17 @@ struct workq	*work_init(struct server *, int, int);
 void		 work_submit(struct workq *, struct req *);
 void		 work_shutdown(struct workq *);
 
+/* parse.c: fsgoferd.conf, and the set-up it shares with the command line */
+struct conf {
+	char		*cf_user;	/* user */
+	char		*cf_pidfile;	/* pidfile */
+};
+int		 parse_config(struct server *, const char *, struct conf *);
+int		 limit_set(struct limits *, const char *, const char *, int,
+		    char *, size_t);
+int		 export_setup(struct server *, const char *, const char *,
+		    const char *, const char *, int, int, const char *);
+
 /* fsgoferd.c */
 struct export	*export_find(struct server *, const char *);
 void		 server_stop(struct server *);
