@@ -1730,6 +1730,49 @@ lf_xget(const struct lf_handle *h, const char *attr, void *buf, size_t size)
 	return compat_getxattr(h->h_fd, h->h_pfd, h->h_name, attr, buf, size);
 }
 
+/*
+ * Which attributes a client may set.  A client running as a user must
+ * not reach the namespaces that need the daemon's capabilities (file
+ * capabilities, trusted.*): setfsuid(2) does not drop those.
+ */
+static int
+lf_xattr_settable(const struct export *e, const char *attr)
+{
+	if (e->e_idmode == ID_TRUSTED)
+		return 1;
+	return strncmp(attr, "user.", 5) == 0 ||
+	    strcmp(attr, "system.posix_acl_access") == 0 ||
+	    strcmp(attr, "system.posix_acl_default") == 0;
+}
+
+/*
+ * Which attributes a client may read.  trusted.* is for the daemon's
+ * capabilities only; an unprivileged caller would see none.
+ */
+static int
+lf_xattr_readable(const struct export *e, const char *attr)
+{
+	return e->e_idmode == ID_TRUSTED || strncmp(attr, "trusted.", 8) != 0;
+}
+
+/* Drop the names a client may not read from a NUL-separated list. */
+static size_t
+lf_xattr_filter(const struct export *e, char *list, size_t len)
+{
+	size_t	 in, out = 0, n;
+
+	for (in = 0; in < len; in += n + 1) {
+		n = strnlen(list + in, len - in);
+		if (in + n == len)
+			break;		/* no NUL: not a name */
+		if (!lf_xattr_readable(e, list + in))
+			continue;
+		memmove(list + out, list + in, n + 1);
+		out += n + 1;
+	}
+	return out;
+}
+
 int
 lf_xattrwalk(struct lfile *lf, const char *attr, struct lfile **newlf,
     uint64_t *sizep)
@@ -1749,6 +1792,8 @@ lf_xattrwalk(struct lfile *lf, const char *attr, struct lfile **newlf,
 		return EINVAL;
 	if (strlen(attr) > LF_XNAME_MAX)
 		return ERANGE;
+	if (!lf_xattr_readable(lf->lf_exp, attr))
+		return ENODATA;
 	if ((err = lf_hold(lf, &h)) != 0)
 		return err;
 	/* The value may grow between asking its size and reading it. */
@@ -1777,6 +1822,9 @@ lf_xattrwalk(struct lfile *lf, const char *attr, struct lfile **newlf,
 		err = ERANGE;
 		goto out;
 	}
+	if (attr[0] == '\0')
+		m = (ssize_t)lf_xattr_filter(lf->lf_exp, (char *)buf,
+		    (size_t)m);
 	if ((x = calloc(1, sizeof(*x))) == NULL ||
 	    (x->x_name = strdup(attr)) == NULL ||
 	    (nlf = lf_alloc(lf->lf_exp)) == NULL) {
@@ -1804,21 +1852,6 @@ out:
 	free(buf);
 	lf_release(&h);
 	return err;
-}
-
-/*
- * Which attributes a client may set.  A client running as a user must
- * not reach the namespaces that need the daemon's capabilities (file
- * capabilities, trusted.*): setfsuid(2) does not drop those.
- */
-static int
-lf_xattr_settable(const struct export *e, const char *attr)
-{
-	if (e->e_idmode == ID_TRUSTED)
-		return 1;
-	return strncmp(attr, "user.", 5) == 0 ||
-	    strcmp(attr, "system.posix_acl_access") == 0 ||
-	    strcmp(attr, "system.posix_acl_default") == 0;
 }
 
 int
