@@ -32,6 +32,8 @@
  *	readn FID OFFSET COUNT		(prints the count only)
  *	write FID OFFSET TEXT...	readfile FID HOSTPATH [COUNT]
  *	writefile FID HOSTPATH [OFFSET]
+ *	writefill FID OFFSET BYTES [HH]	(BYTES of byte HH, default 00, in
+ *					msize chunks; prints the total)
  *	readdir FID [COUNT] [sort]	(all entries, following the offsets;
  *					server order unless sorted by name)
  *	readdir1 FID OFFSET|next COUNT	(one Treaddir)
@@ -46,6 +48,8 @@
  *	async COMMAND...  wait  pipeline N COMMAND...
  *	conn N  close [N]  sleep MS  echo TEXT  verbose on|off
  *	timeout MS  samefile FID FID
+ *	within MS COMMAND...	(run COMMAND; if its replies took longer
+ *				than MS, add a line "late: N ms")
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -1945,6 +1949,54 @@ cmd_writefile(int argc, char **argv)
 	close(fd);
 }
 
+/*
+ * Many bytes without a host file to read them from: the stall test
+ * writes a GiB this way.  One request at a time, each msize-sized.
+ */
+static void
+cmd_writefill(int argc, char **argv)
+{
+	struct p9c_reply r;
+	struct p9_fcall	 t;
+	uint8_t		*buf;
+	uint64_t	 off, bytes, total = 0, b = 0;
+	uint32_t	 chunk = p9c_iosize(), n;
+
+	p9c_init(&t, &(struct p9c_req){ 0 }, P9_TWRITE);
+	if (p9c_argfid(argv[1], &t.u.twrite.fid) == -1 ||
+	    p9c_argnum(argv[2], UINT64_MAX, &off, "offset") == -1 ||
+	    p9c_argnum(argv[3], UINT64_MAX - off, &bytes, "bytes") == -1 ||
+	    (argc > 4 && p9c_argnum(argv[4], 255, &b, "fill byte") == -1))
+		return;
+	buf = p9c_xmalloc(chunk);
+	memset(buf, (int)b, chunk);
+	while (total < bytes) {
+		t.u.twrite.offset = off + total;
+		t.u.twrite.count = bytes - total < chunk ?
+		    (uint32_t)(bytes - total) : chunk;
+		t.u.twrite.data = buf;
+		if (p9c_rpc(&t, chunk, &r) == -1)
+			break;
+		if (r.r_f.type != P9_RWRITE) {
+			p9c_putreply(&(struct p9c_req){ .q_ttype = P9_TWRITE },
+			    &r.r_f);
+			p9c_replyfree(&r);
+			break;
+		}
+		n = r.r_f.u.rwrite.count;
+		p9c_replyfree(&r);
+		if (n == 0 || n > t.u.twrite.count) {
+			printf("error: Rwrite of %" PRIu32 " for count %"
+			    PRIu32 "\n", n, t.u.twrite.count);
+			break;
+		}
+		total += n;
+	}
+	if (total == bytes)
+		printf("Rwrite %" PRIu64 "\n", total);
+	free(buf);
+}
+
 struct p9c_dirent {
 	char		*de_name;
 	uint8_t		 de_type;
@@ -2527,6 +2579,22 @@ cmd_samefile(int argc, char **argv)
 		printf("different\n");
 }
 
+/* A command with a deadline that fails loudly but does not abort. */
+static void
+cmd_within(int argc, char **argv)
+{
+	uint64_t	 ms;
+	int64_t		 start, took;
+
+	if (p9c_argnum(argv[1], INT_MAX, &ms, "ms") == -1)
+		return;
+	start = p9c_now();
+	p9c_run(argc - 2, argv + 2);
+	took = p9c_now() - start;
+	if (took > (int64_t)ms)
+		printf("late: %" PRId64 " ms\n", took);
+}
+
 static const struct p9c_cmd p9c_cmds[] = {
 	{ "version", 0, 2, 0, cmd_version },
 	{ "auth", 3, 4, 1, cmd_attach },
@@ -2554,6 +2622,7 @@ static const struct p9c_cmd p9c_cmds[] = {
 	{ "write", 2, P9C_MAXTOK, 1, cmd_write },
 	{ "readfile", 2, 3, 0, cmd_readfile },
 	{ "writefile", 2, 3, 0, cmd_writefile },
+	{ "writefill", 3, 4, 0, cmd_writefill },
 	{ "readdir", 1, 3, 0, cmd_readdir },
 	{ "readdir1", 3, 3, 1, cmd_readdir1 },
 	{ "xattrwalk", 3, 3, 1, cmd_xattrwalk },
@@ -2573,6 +2642,7 @@ static const struct p9c_cmd p9c_cmds[] = {
 	{ "verbose", 1, 1, 0, cmd_verbose },
 	{ "timeout", 1, 1, 0, cmd_timeout },
 	{ "samefile", 2, 2, 0, cmd_samefile },
+	{ "within", 2, P9C_MAXTOK, 0, cmd_within },
 	{ NULL, 0, 0, 0, NULL }
 };
 
