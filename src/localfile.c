@@ -1428,6 +1428,21 @@ lf_link(struct lfile *dir, struct lfile *target, const char *name)
 }
 
 /*
+ * The name-based operations on an lfile that has no name: a file that
+ * was unlinked is ENOENT, as for any name that is gone; one whose name
+ * was never known (reached by "..") is ESTALE.
+ */
+static int
+lf_noname(const struct lfile *lf)
+{
+	struct stat	 st;
+
+	if (lf->lf_fd >= 0 && fstat(lf->lf_fd, &st) == 0 && st.st_nlink == 0)
+		return ENOENT;
+	return ESTALE;
+}
+
+/*
  * After a rename: every lfile known as (odev/oino, oname) is now
  * (ndir, nname).  Files that were at the new name are gone from it.
  * Called with e_filelock held.
@@ -1535,7 +1550,7 @@ lf_rename(struct lfile *lf, struct lfile *newdir, const char *name)
 		return EBUSY;
 	pthread_mutex_lock(&e->e_filelock);
 	if (lf->lf_name == NULL) {
-		err = ESTALE;
+		err = lf_noname(lf);
 		goto out;
 	}
 	if (fstatat(lf->lf_pfd, lf->lf_name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
@@ -1636,7 +1651,7 @@ lf_remove(struct lfile *lf)
 	if ((err = lf_hold(lf, &h)) != 0)
 		return err;
 	if (h.h_name == NULL) {
-		err = ESTALE;
+		err = lf_noname(lf);
 		goto out;
 	}
 	if (fstatat(h.h_pfd, h.h_name, &sb, AT_SYMLINK_NOFOLLOW) == -1) {
