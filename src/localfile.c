@@ -1419,6 +1419,9 @@ lf_link(struct lfile *dir, struct lfile *target, const char *name)
 		return EPERM;
 	if ((err = lf_stat(target, &st)) != 0)
 		return err;
+	/* An unlinked file gets no new name, as linkat(2) says. */
+	if (st.st_nlink == 0)
+		return ENOENT;
 	if ((err = lf_hold(target, &h)) != 0)
 		return err;
 	if (compat_link(h.h_fd, h.h_pfd, h.h_name, &st, dir->lf_fd, name) == -1)
