@@ -433,7 +433,8 @@ main(int argc, char *argv[])
 	idmodes_check(&srv, user);
 	if (check) {
 		fprintf(stderr, "configuration OK\n");
-		return 0;
+		/* exit, not return: what was set up stays reachable. */
+		exit(0);
 	}
 	if (user != NULL)
 		drop_privileges(user);
@@ -498,6 +499,8 @@ main(int argc, char *argv[])
 	free(srv.s_groups);
 	if (pidfile != NULL)
 		unlink(pidfile);
+	free(conf.cf_user);
+	free(conf.cf_pidfile);
 	log_info("stopped");
 	return 0;
 }
