@@ -37,6 +37,9 @@ if [ -n "${BENCH_DIR:-}" ]; then
 else
 	W=$(mktemp -d /tmp/fsgbench.XXXXXX) || exit 1
 fi
+# diod, when it runs the kernel client's requests, cannot reach an
+# export under mktemp's mode 0700 directory (the guest's mount fails).
+chmod 755 "$W" || exit 1
 W=$(cd "$W" && pwd -P)
 EXP=$W/export
 RES=$W/results.txt

@@ -48,6 +48,9 @@ if [ -n "${BENCH_DIR:-}" ]; then
 else
 	W=$(mktemp -d /tmp/fsgkbench.XXXXXX) || exit 1
 fi
+# diod, when it runs the kernel client's requests, cannot reach an
+# export under mktemp's mode 0700 directory (the guest's mount fails).
+chmod 755 "$W" || exit 1
 W=$(cd "$W" && pwd -P)
 KW=$W/kernel
 EXP=$W/export
@@ -176,7 +179,13 @@ while [ $r -le $ROUNDS ]; do
 		[ "$KERN_ACCEL" = tcg ] && FSG_KERNEL_ACCEL=tcg
 		echo "kbench: round $r $s: guest $(($(date +%s) - t)) s ($KERN_ACCEL)"
 		[ $rc -eq 0 ] || echo "kbench: $s: $KERN_WHY"
-		grep -e '^FSG: FAIL' -e '^FSG-RESULT: FAIL' console-$s-$r.log
+		if grep -q -e '^FSG: FAIL' -e '^FSG-RESULT: FAIL' \
+		    console-$s-$r.log; then
+			echo "kbench: $s round $r failed; console tail:"
+			tail -n 25 console-$s-$r.log
+			echo "kbench: server log tail:"
+			tail -n 5 "$KW/server-$s.log"
+		fi
 		sed -n "s,^FSG-BENCH: ,label=$s ,p" console-$s-$r.log |
 		    tr -d '\r' | tee -a "$RES" | sed 's/^/  /'
 	done
