@@ -1,0 +1,339 @@
+#! /usr/bin/env atf-sh
+#
+# Who the attacker is, and who the daemon is: squash and user identity
+# modes, the -u privilege drop, unix socket permissions and the TCP
+# allow-list.  Most cases need root (they act as other users).
+
+. "$(atf_get_srcdir)/e2e.subr"
+. "$(atf_get_srcdir)/attack.subr"
+
+NOBODY=$(id -u nobody 2>/dev/null)
+NOGROUP=$(id -g nobody 2>/dev/null)
+
+id_need()
+{
+	[ "$(id -u)" -eq 0 ] || atf_skip "needs root (acts as other users)"
+	[ -n "$NOBODY" ] || atf_skip "no user nobody on this host"
+}
+
+# A uid that no account has.
+id_unknown()
+{
+	u=54321
+	while getent passwd "$u" >/dev/null 2>&1; do
+		u=$((u + 1))
+	done
+	echo "$u"
+}
+
+atf_test_case squash cleanup
+squash_head()
+{
+	atf_set descr "squash=nobody: files made through 9P are" \
+	    "nobody:nogroup whatever the attach uid; chown is refused;" \
+	    "root-only files are unreadable"
+}
+squash_body()
+{
+	id_need
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	printf 'rootonly\n' >"$E2E_EXPORT/secret"
+	chmod 600 "$E2E_EXPORT/secret"
+	e2e_start -e "$E2E_EXPORT,squash=nobody" -l "unix:$E2E_SOCK"
+	cat >sq.in <<EOF
+version
+attach 0 root $E2E_EXPORT 0
+walk 0 1
+lcreate 1 by0 RDWR 0644 0
+setattr 1 uid=0 gid=0
+mkdir 0 dir0 0755 0
+attach 2 someone $E2E_EXPORT 1234
+walk 2 3
+lcreate 3 by1234 RDWR 0644 1234
+walk 0 4 secret
+lopen 4 RDONLY
+walk 0 5 file
+setattr 5 uid=$NOBODY
+EOF
+	cat >sq.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 0
+Rlcreate file 0
+Rlerror EPERM
+Rmkdir dir
+Rattach dir
+Rwalk 0
+Rlcreate file 0
+Rwalk 1 file
+Rlerror EACCES
+Rwalk 1 file
+Rlerror EPERM
+EOF
+	e2e_p9c sq
+	for f in by0 dir0 by1234; do
+		atf_check -o inline:"$NOBODY:$NOGROUP\n" \
+		    stat -c %u:%g "$E2E_EXPORT/$f"
+	done
+	atf_check -o inline:"0:0\n" stat -c %u:%g "$E2E_EXPORT/file"
+}
+squash_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case user_mode cleanup
+user_mode_head()
+{
+	atf_set descr "user mode: a root-only file is EACCES for another" \
+	    "uid and readable for uid 0; an unknown uid is EPERM at" \
+	    "attach; new files belong to the attaching user"
+}
+user_mode_body()
+{
+	id_need
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	printf 'rootonly\n' >"$E2E_EXPORT/secret"
+	chmod 600 "$E2E_EXPORT/secret"
+	unk=$(id_unknown)
+	e2e_start -e "$E2E_EXPORT,user" -l "unix:$E2E_SOCK"
+	cat >um.in <<EOF
+version
+attach 0 nobody $E2E_EXPORT $NOBODY
+walk 0 1 secret
+lopen 1 RDONLY
+walk 0 2
+lcreate 2 bynobody RDWR 0644
+setattr 2 uid=0
+walk 0 3 file
+lopen 3 RDWR
+attach 10 root $E2E_EXPORT 0
+walk 10 11 secret
+lopen 11 RDONLY
+read 11 0 100
+attach 20 x $E2E_EXPORT $unk
+attach 21 nobody $E2E_EXPORT none
+walk 21 22
+lcreate 22 byname RDWR 0644
+attach 23 no-such-user-here $E2E_EXPORT none
+EOF
+	cat >um.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rlerror EACCES
+Rwalk 0
+Rlcreate file 0
+Rlerror EPERM
+Rwalk 1 file
+Rlerror EACCES
+Rattach dir
+Rwalk 1 file
+Rlopen file 0
+Rread 9 rootonly\n
+Rlerror EPERM
+Rattach dir
+Rwalk 0
+Rlcreate file 0
+Rlerror EPERM
+EOF
+	e2e_p9c um
+	atf_check -o inline:"$NOBODY:$NOGROUP\n" \
+	    stat -c %u:%g "$E2E_EXPORT/bynobody"
+	atf_check -o inline:"$NOBODY:$NOGROUP\n" \
+	    stat -c %u:%g "$E2E_EXPORT/byname"
+	atf_check -o inline:"hello\n" cat "$E2E_EXPORT/file"
+}
+user_mode_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case drop_user cleanup
+drop_user_head()
+{
+	atf_set descr "-u nobody: after start-up every uid and gid of the" \
+	    "daemon is nobody's, and a world-readable export is served"
+}
+drop_user_body()
+{
+	id_need
+	e2e_tree_small
+	# e2e_start would wait for the pidfile; here it is checked last
+	rm -f pid
+	"$E2E_DAEMON" -d -p "$E2E_DIR/pid" -e "$E2E_EXPORT" \
+	    -l "unix:$E2E_SOCK,mode=0666" -u nobody >log 2>&1 &
+	echo $! >daemon.pid
+	pid=$!
+	i=0
+	while ! grep -q 'mount with:' log; do
+		kill -0 "$pid" 2>/dev/null || { cat log >&2;
+		    atf_fail "fsgoferd -u nobody exited during start-up"; }
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "fsgoferd -u nobody did not start"
+		sleep 0.1
+	done
+	E2E_ADDR=unix:$E2E_SOCK
+	atf_check -o inline:"$NOBODY $NOBODY $NOBODY $NOBODY\n" \
+	    awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status"
+	atf_check -o inline:"$NOGROUP $NOGROUP $NOGROUP $NOGROUP\n" \
+	    awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status"
+	atf_check -o inline:"$NOGROUP\n" \
+	    awk '/^Groups:/ { $1 = ""; sub(/^ /, ""); print }' \
+	    "/proc/$pid/status"
+	e2e_healthy file 6
+	cat >du.in <<EOF
+version
+attach 0 root $E2E_EXPORT
+walk 0 1 dir one
+lopen 1 RDONLY
+walk 0 2 dir sub deep
+lopen 2 RDONLY
+read 2 0 100
+EOF
+	cat >du.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 2 dir file
+Rlerror EACCES
+Rwalk 3 dir dir file
+Rlopen file 0
+Rread 10 deep file\n
+EOF
+	e2e_p9c du
+	# root's files (written before the drop) and clean-up at exit
+	[ -s pid ] && [ "$(cat pid)" = "$pid" ] || { cat log >&2;
+	    atf_fail "-u nobody: no pidfile (written after the drop?)"; }
+	kill -TERM "$pid"
+	i=0
+	while kill -0 "$pid" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "-u nobody: no exit on SIGTERM"
+		sleep 0.1
+	done
+	[ ! -e "$E2E_SOCK" ] && [ ! -e pid ] || { cat log >&2;
+	    atf_fail "-u nobody: socket or pidfile left after exit"; }
+}
+drop_user_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case drop_user_modes
+drop_user_modes_head()
+{
+	atf_set descr "-u with a user or squash export is refused at" \
+	    "start-up with a clear error"
+}
+drop_user_modes_body()
+{
+	id_need
+	e2e_init
+	mkdir -p "$E2E_EXPORT"
+	atf_check -s exit:1 -o empty -e match:'identity mode "user".*-u' \
+	    "$E2E_DAEMON" -d -n -e "$E2E_EXPORT,user" -u nobody \
+	    -l "unix:$E2E_SOCK"
+	atf_check -s exit:1 -o empty -e match:'identity mode "user".*-u' \
+	    "$E2E_DAEMON" -d -e "$E2E_EXPORT,user" -u nobody \
+	    -l "unix:$E2E_SOCK"
+	atf_check -s exit:1 -o empty -e match:'identity mode "squash"' \
+	    "$E2E_DAEMON" -d -e "$E2E_EXPORT,squash=daemon" -u nobody \
+	    -l "unix:$E2E_SOCK"
+	[ ! -e "$E2E_SOCK" ] || atf_fail "a refused start left its socket"
+}
+
+# Sockets in a directory anyone may search, so nobody can try them.
+id_sockdir()
+{
+	SOCKDIR=$(mktemp -d /tmp/fsgatk.XXXXXX) || atf_fail "mktemp"
+	echo "$SOCKDIR" >sockdir
+	chmod 755 "$SOCKDIR"
+}
+
+atf_test_case unix_mode cleanup
+unix_mode_head()
+{
+	atf_set descr "unix sockets are 0600 by default; mode=0666 opens" \
+	    "them to everybody; owner= sets the owner; nobody cannot" \
+	    "connect to the 0600 one"
+}
+unix_mode_body()
+{
+	id_need
+	e2e_tree_small
+	id_sockdir
+	e2e_start -e "$E2E_EXPORT" -l "unix:$SOCKDIR/def" \
+	    -l "unix:$SOCKDIR/open,mode=0666" \
+	    -l "unix:$SOCKDIR/own,mode=0660,owner=nobody:nogroup"
+	atf_check -o inline:"600 0:0 socket\n" \
+	    stat -c '%a %u:%g %F' "$SOCKDIR/def"
+	atf_check -o inline:"666 0:0 socket\n" \
+	    stat -c '%a %u:%g %F' "$SOCKDIR/open"
+	atf_check -o inline:"660 $NOBODY:$NOGROUP socket\n" \
+	    stat -c '%a %u:%g %F' "$SOCKDIR/own"
+	printf 'version\n' >v.in
+	atf_check -s not-exit:0 -o empty -e match:'Permission denied' \
+	    setpriv --reuid="$NOBODY" --regid="$NOGROUP" --clear-groups \
+	    "$E2E_P9C" "unix:$SOCKDIR/def" <v.in
+	atf_check -o inline:'Rversion 8192 9P2000.L\n' \
+	    setpriv --reuid="$NOBODY" --regid="$NOGROUP" --clear-groups \
+	    "$E2E_P9C" "unix:$SOCKDIR/open" <v.in
+	atf_check -o inline:'Rversion 8192 9P2000.L\n' \
+	    setpriv --reuid="$NOBODY" --regid="$NOGROUP" --clear-groups \
+	    "$E2E_P9C" "unix:$SOCKDIR/own" <v.in
+	atf_check -o inline:'Rversion 8192 9P2000.L\n' \
+	    "$E2E_P9C" "unix:$SOCKDIR/def" <v.in
+}
+unix_mode_cleanup()
+{
+	e2e_stop
+	[ -s sockdir ] && rm -rf "$(cat sockdir)"
+	return 0
+}
+
+atf_test_case allow_list cleanup
+allow_list_head()
+{
+	atf_set descr "-a 10.9.9.9/32 refuses a 127.0.0.1 TCP client (closed" \
+	    "without a reply; unix sockets are not affected); -a" \
+	    "127.0.0.0/8 lets it in"
+}
+allow_list_body()
+{
+	e2e_tree_small
+	e2e_start -e "$E2E_EXPORT" -l tcp:127.0.0.1:0 -l "unix:$E2E_SOCK" \
+	    -a 10.9.9.9/32
+	cat >al.in <<EOF
+version
+EOF
+	echo closed >al.out
+	e2e_p9c al "$E2E_TCP"
+	grep -q 'not in the allow list' log ||
+	    atf_fail "the refusal was not logged"
+	printf 'version\n' >v.in
+	echo 'Rversion 8192 9P2000.L' >v.out
+	e2e_p9c v "unix:$E2E_SOCK"
+	e2e_stop
+	e2e_start -e "$E2E_EXPORT" -l tcp:127.0.0.1:0 -a 10.9.9.9/32 \
+	    -a 127.0.0.0/8
+	e2e_p9c v "$E2E_TCP"
+	e2e_stop
+	e2e_start -e "$E2E_EXPORT" -l tcp:127.0.0.1:0 -a 127.0.0.2/32
+	e2e_p9c al "$E2E_TCP"
+}
+allow_list_cleanup()
+{
+	e2e_stop
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case squash
+	atf_add_test_case user_mode
+	atf_add_test_case drop_user
+	atf_add_test_case drop_user_modes
+	atf_add_test_case unix_mode
+	atf_add_test_case allow_list
+}
