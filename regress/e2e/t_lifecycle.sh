@@ -1,0 +1,254 @@
+#! /usr/bin/env atf-sh
+#
+# Life cycle under load: SIGTERM and SIGINT stop accepting, let work in
+# flight end, close clients and exit 0 within a bound, removing the
+# pidfile and the unix socket; SIGHUP keeps serving; inetd mode (-i)
+# and systemd socket activation (LISTEN_FDS) serve clients.
+
+. "$(atf_get_srcdir)/e2e.subr"
+. "$(atf_get_srcdir)/attack.subr"
+
+lc_tree()
+{
+	e2e_tree_small
+	head -c 4194304 /dev/zero >"$E2E_EXPORT/big"
+}
+
+# lc_stop_by SIG: with a client busy (pipelined 1 MiB reads) and
+# another idle, SIG makes the daemon exit 0 within 10 s, remove its
+# pidfile and socket, and close both clients.
+lc_stop_by()
+{
+	lc_tree
+	e2e_start_default -m 1048600
+	dpid=$(cat daemon.pid)
+	cat >busy.in <<EOF
+version 1048600
+attach 0 root $E2E_EXPORT
+walk 0 1 big
+lopen 1 RDONLY
+pipeline 400 readn 1 0 1048576
+EOF
+	cat >idle.in <<EOF
+version
+attach 0 root $E2E_EXPORT
+expect-close 15000
+EOF
+	"$E2E_P9C" -t 20 "$E2E_ADDR" <idle.in >idle.got 2>&1 &
+	ipid=$!
+	"$E2E_P9C" -t 20 "$E2E_TCP" <busy.in >busy.got 2>&1 &
+	bpid=$!
+	sleep 0.3
+	t0=$(date +%s%N)
+	kill "-$1" "$dpid"
+	i=0
+	while kill -0 "$dpid" 2>/dev/null; do
+		i=$((i + 1))
+		[ $i -lt 120 ] || atf_fail "still running 12 s after SIG$1"
+		sleep 0.1
+	done
+	wait "$dpid"
+	st=$?
+	t1=$(date +%s%N)
+	echo "SIG$1: exit $st after $(((t1 - t0) / 1000000)) ms" >&2
+	cat log >&2
+	atf_check_equal 0 "$st"
+	[ ! -e pid ] || atf_fail "pidfile left after SIG$1"
+	[ ! -e "$E2E_SOCK" ] || atf_fail "unix socket left after SIG$1"
+	grep -q 'stopping' log || atf_fail "no \"stopping\" in the log"
+	grep -q 'stopped' log || atf_fail "no \"stopped\" in the log"
+	wait "$ipid" "$bpid"
+	atf_check -o inline:'Rversion 8192 9P2000.L\nRattach dir\nclosed\n' \
+	    cat idle.got
+	# the busy client got some replies, then the connection closed
+	sed -n 1,4p busy.got >busy.head
+	atf_check -o inline:'Rversion 1048600 9P2000.L\nRattach dir\nRwalk 1 file\nRlopen file 0\n' \
+	    cat busy.head
+	grep -v '^Rread 1048576$' busy.got | sed 1,4d | sort -u >busy.rest
+	case "$(cat busy.rest)" in
+	""|closed) ;;
+	*)	atf_fail "busy client: $(cat busy.rest | tr '\n' ' ')" ;;
+	esac
+	# nothing listens any more
+	printf 'version\n' >v.in
+	atf_check -s not-exit:0 -o empty -e not-empty \
+	    "$E2E_P9C" "$E2E_TCP" <v.in
+	rm -f daemon.pid
+}
+
+atf_test_case sigterm cleanup
+sigterm_head()
+{
+	atf_set descr "SIGTERM with clients busy: exit 0 within 10 s," \
+	    "pidfile and socket removed, clients closed, listener gone"
+	atf_set timeout 60
+}
+sigterm_body()
+{
+	lc_stop_by TERM
+}
+sigterm_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case sigint cleanup
+sigint_head()
+{
+	atf_set descr "SIGINT as SIGTERM"
+	atf_set timeout 60
+}
+sigint_body()
+{
+	lc_stop_by INT
+}
+sigint_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case sighup cleanup
+sighup_head()
+{
+	atf_set descr "SIGHUP: the daemon keeps running, logs it, and a" \
+	    "connection open across it keeps working"
+}
+sighup_body()
+{
+	lc_tree
+	e2e_start_default
+	cat >hup.in <<EOF
+version
+attach 0 root $E2E_EXPORT
+walk 0 1 file
+sleep 1500
+getattr 1 SIZE
+EOF
+	cat >hup.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rgetattr size=6
+EOF
+	"$E2E_P9C" -t 20 "$E2E_ADDR" <hup.in >hup.got 2>&1 &
+	cpid=$!
+	sleep 0.5
+	kill -HUP "$(cat daemon.pid)"
+	kill -HUP "$(cat daemon.pid)"
+	sleep 0.5
+	e2e_alive
+	wait "$cpid"
+	atf_check -o file:hup.out cat hup.got
+	grep -q 'HUP' log || atf_fail "SIGHUP not logged"
+	e2e_healthy file 6
+	[ -s pid ] && [ -S "$E2E_SOCK" ] ||
+	    atf_fail "pidfile or socket gone after SIGHUP"
+}
+sighup_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case inetd cleanup
+inetd_head()
+{
+	atf_set descr "-i: the connection on stdin is served (launched by" \
+	    "systemd-socket-activate --inetd, one daemon per connection)," \
+	    "and the daemon exits when it closes"
+	atf_set require.progs systemd-socket-activate
+}
+inetd_body()
+{
+	lc_tree
+	systemd-socket-activate --accept --inetd -l "$E2E_DIR/isock" \
+	    "$E2E_DAEMON" -i -e "$E2E_EXPORT" >log 2>&1 &
+	echo $! >activate.pid
+	i=0
+	while [ ! -S "$E2E_DIR/isock" ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "no socket from systemd-socket-activate"
+		sleep 0.1
+	done
+	E2E_ADDR=unix:$E2E_DIR/isock
+	cat >in.in <<EOF
+version
+attach 0 root $E2E_EXPORT
+walk 0 1 dir sub deep
+lopen 1 RDONLY
+read 1 0 100
+frame 200
+getattr 0 MODE
+EOF
+	cat >in.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 3 dir dir file
+Rlopen file 0
+Rread 10 deep file\\n
+Rlerror EOPNOTSUPP
+Rgetattr mode=040755
+EOF
+	e2e_p9c in
+	# a second connection gets its own daemon; garbage ends only it
+	printf 'raw u32:3 00\nexpect-close\n' >bad.in
+	echo closed >bad.out
+	e2e_p9c bad
+	e2e_p9c in
+	sleep 0.5
+	# every inetd daemon is gone once its connection closed
+	n=$(pgrep -f "$E2E_DAEMON -i -e $E2E_EXPORT" | wc -l)
+	atf_check_equal 0 "$n"
+}
+inetd_cleanup()
+{
+	[ -s activate.pid ] && kill "$(cat activate.pid)" 2>/dev/null
+	return 0
+}
+
+atf_test_case socket_activation cleanup
+socket_activation_head()
+{
+	atf_set descr "LISTEN_FDS: a bound socket passed as fd 3 is served"
+	atf_set require.progs systemd-socket-activate
+}
+socket_activation_body()
+{
+	lc_tree
+	# it execs the daemon in place: that pid is the daemon's
+	systemd-socket-activate -l "$E2E_DIR/asock" \
+	    "$E2E_DAEMON" -d -p "$E2E_DIR/pid" -e "$E2E_EXPORT" \
+	    >log 2>&1 &
+	echo $! >daemon.pid
+	i=0
+	while [ ! -S "$E2E_DIR/asock" ]; do
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "no socket from systemd-socket-activate"
+		sleep 0.1
+	done
+	E2E_ADDR=unix:$E2E_DIR/asock
+	e2e_healthy file 6
+	e2e_healthy file 6
+	grep -q 'listening on unix:.*asock (inherited)' log ||
+	    atf_fail "the inherited socket was not announced"
+	! grep -q '(null)' log || atf_fail "the log prints a null path"
+	[ -s pid ] && [ "$(cat pid)" = "$(cat daemon.pid)" ] ||
+	    atf_fail "pidfile"
+	# not its socket to remove, and no listener of its own
+	[ ! -e /var/run/fsgoferd.sock ] ||
+	    [ "$(stat -c %Y /var/run/fsgoferd.sock)" -lt \
+	    "$(stat -c %Y "$E2E_DIR/asock")" ] ||
+	    atf_fail "it also bound the default socket"
+}
+socket_activation_cleanup()
+{
+	e2e_stop
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case sigterm
+	atf_add_test_case sigint
+	atf_add_test_case sighup
+	atf_add_test_case inetd
+	atf_add_test_case socket_activation
+}
