@@ -196,7 +196,7 @@ EOF
 	e2e_p9c in
 	sleep 0.5
 	# every inetd daemon is gone once its connection closed
-	n=$(pgrep -f "$E2E_DAEMON -i -e $E2E_EXPORT" | wc -l)
+	n=$(pgrep -f "^$E2E_DAEMON -i -e $E2E_EXPORT" | wc -l)
 	atf_check_equal 0 "$n"
 }
 inetd_cleanup()
