@@ -241,5 +241,7 @@ END {
 		    (j ~ /^seq/ ? "MB/s" : "ops/s")
 	}
 }' "$RES"
-[ -s "$RES" ] || { echo "kbench: no results"; exit 1; }
-exit 0
+rc=0
+[ -s "$RES" ] || { echo "kbench: no results"; rc=1; }
+[ -n "${BENCH_DIR:-}" ] || [ "${BENCH_KEEP:-0}" = 1 ] || rm -rf "$W"
+exit $rc
