@@ -221,6 +221,41 @@ drop_user_cleanup()
 	e2e_stop
 }
 
+atf_test_case drop_user_private cleanup
+drop_user_private_head()
+{
+	atf_set descr "-u nobody with an export below a directory only root" \
+	    "may search: the root is opened before the drop, so it is" \
+	    "served (confinement included)"
+}
+drop_user_private_body()
+{
+	id_need
+	e2e_init
+	mkdir -m 700 private
+	mkdir -m 755 private/export
+	printf 'hello\n' >private/export/file
+	chmod 644 private/export/file
+	E2E_EXPORT=$E2E_DIR/private/export
+	"$E2E_DAEMON" -d -e "$E2E_EXPORT" -l "unix:$E2E_SOCK,mode=0666" \
+	    -u nobody >log 2>&1 &
+	echo $! >daemon.pid
+	i=0
+	while ! grep -q 'mount with:' log; do
+		kill -0 "$(cat daemon.pid)" 2>/dev/null || { cat log >&2;
+		    atf_fail "fsgoferd -u nobody exited during start-up"; }
+		i=$((i + 1))
+		[ $i -lt 100 ] || atf_fail "fsgoferd -u nobody did not start"
+		sleep 0.1
+	done
+	E2E_ADDR=unix:$E2E_SOCK
+	e2e_healthy file 6
+}
+drop_user_private_cleanup()
+{
+	e2e_stop
+}
+
 atf_test_case drop_user_modes
 drop_user_modes_head()
 {
@@ -333,6 +368,7 @@ atf_init_test_cases()
 	atf_add_test_case squash
 	atf_add_test_case user_mode
 	atf_add_test_case drop_user
+	atf_add_test_case drop_user_private
 	atf_add_test_case drop_user_modes
 	atf_add_test_case unix_mode
 	atf_add_test_case allow_list
