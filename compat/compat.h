@@ -23,11 +23,12 @@
 
 /*
  * ctlopen.c: open a control fd for dirfd/name without following a final
- * symlink and without blocking on a FIFO.  Tries O_RDONLY|O_NONBLOCK, then
- * O_PATH where the platform has it.  On success *fdp is the new fd (or -1
- * when the file exists but no fd could be had on this platform: a symlink
- * or an unreadable file without O_PATH) and *st describes the file.
- * ENOENT fails at once.
+ * symlink, and never opening a device node or FIFO for I/O: an O_PATH
+ * descriptor where the platform has it; elsewhere, after an fstatat, a
+ * read-only non-blocking open of regular files and directories only.  On
+ * success *fdp is the new fd (or -1 when the file exists but no fd could
+ * be had on this platform: a symlink, a special file, or an unreadable
+ * file without O_PATH) and *st describes the file.  ENOENT fails at once.
  */
 int	compat_ctlopen(int dirfd, const char *name, int *fdp, struct stat *st);
 

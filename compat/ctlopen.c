@@ -51,26 +51,30 @@ compat_ctlopen(int dirfd, const char *name, int *fdp, struct stat *st)
 	int	fd, serrno;
 
 	*fdp = -1;
+#ifdef HAVE_O_PATH
+	/*
+	 * A path-only descriptor: no open of the file itself, so a device
+	 * node, FIFO or unreadable file is never opened for I/O, and no
+	 * permission is needed to hold it.  Every use that needs I/O
+	 * reopens it through the descriptor.
+	 */
+	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+#else
+	/* Look before opening: never open a device node or FIFO at all. */
+	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) == -1)
+		return -1;
+	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
+		return 0;	/* reached by dirfd and name only */
 	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
 	if (fd == -1) {
-		if (errno == ENOENT)
-			return -1;
-#ifdef HAVE_O_PATH
-		fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd == -1)
-			return -1;
-#else
 		if (!ctl_unopenable(errno))
 			return -1;
-		/*
-		 * The file exists but has no fd here; describe it without
-		 * following it.  Later shims reach it by dirfd and name.
-		 */
-		if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) == -1)
-			return -1;
+		/* It exists but has no fd here: st already describes it. */
 		return 0;
-#endif
 	}
+#endif
 	if (fstat(fd, st) == -1) {
 		serrno = errno;
 		close(fd);

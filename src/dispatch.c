@@ -224,6 +224,47 @@ dispatch_now(struct req *r, int err)
 	dispatch_done(r);
 }
 
+/*
+ * Answer a cheap request on the loop thread, sparing it two thread
+ * hops.  Only calls that do no I/O qualify: Tgetattr is an fstat of a
+ * descriptor the fid holds, and Tclunk of a plain fid only closes
+ * descriptors (an xattr fid's clunk writes the attribute: a worker does
+ * that).  Never when the fid needs other credentials, and never waiting
+ * for a fid lock: a fid busy on a worker sends the request there.
+ */
+static int
+dispatch_inline(struct req *r)
+{
+	struct fid	*f = r->r_fid;
+	int		 rc;
+
+	if (f == NULL || f->f_cred != NULL || r->r_fid2 != NULL ||
+	    r->r_newfid != NULL)
+		return 0;
+	switch (r->r_t.type) {
+	case P9_TGETATTR:
+		rc = pthread_rwlock_tryrdlock(&f->f_lock);
+		break;
+	case P9_TCLUNK:
+		rc = pthread_rwlock_trywrlock(&f->f_lock);
+		break;
+	default:
+		return 0;
+	}
+	if (rc != 0)
+		return 0;
+	/* Under the lock, f_lf and its xattr state are stable. */
+	if (f->f_lf == NULL || (r->r_t.type == P9_TCLUNK &&
+	    f->f_lf->lf_xattr != NULL)) {
+		pthread_rwlock_unlock(&f->f_lock);
+		return 0;
+	}
+	r->r_fn(r);
+	pthread_rwlock_unlock(&f->f_lock);
+	dispatch_done(r);
+	return 1;
+}
+
 void
 dispatch(struct conn *c, struct req *r)
 {
@@ -310,6 +351,8 @@ dispatch(struct conn *c, struct req *r)
 		dispatch_now(r, err);
 		return;
 	}
+	if (dispatch_inline(r))
+		return;
 	work_submit(c->c_srv->s_wq, r);
 }
 

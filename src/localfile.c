@@ -383,7 +383,7 @@ static int
 lf_step_name(struct export *e, struct lf_node *n, const char *name,
     struct p9_qid *qid)
 {
-	struct stat	 sb, st;
+	struct stat	 st;
 	char		*nm;
 	int		 nfd, err;
 
@@ -391,11 +391,7 @@ lf_step_name(struct export *e, struct lf_node *n, const char *name,
 		return EINVAL;
 	if (n->n_fd < 0)
 		return EACCES;
-	/* Never open a device node, not even to look at it. */
-	if (fstatat(n->n_fd, name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
-		return errno;
-	if (!lf_type_ok(sb.st_mode))
-		return EPERM;
+	/* compat_ctlopen never opens a device node for I/O. */
 	if (compat_ctlopen(n->n_fd, name, &nfd, &st) == -1)
 		return errno;
 	if (!lf_type_ok(st.st_mode)) {

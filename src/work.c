@@ -105,11 +105,13 @@ work_thread(void *arg)
 		work_run(r);
 
 		pthread_mutex_lock(&w->w_lock);
-		r->r_conn->c_running--;
+		/* Off its cap, that connection's queued requests may run:
+		 * only then is another worker worth waking. */
+		if (r->r_conn->c_running-- == w->w_percon &&
+		    !TAILQ_EMPTY(&w->w_queue))
+			pthread_cond_signal(&w->w_cv);
 		wake = TAILQ_EMPTY(&w->w_done);
 		TAILQ_INSERT_TAIL(&w->w_done, r, r_qentry);
-		/* Another request of that connection may be eligible now. */
-		pthread_cond_broadcast(&w->w_cv);
 		if (wake) {
 			while (write(w->w_wake[1], &c, 1) == -1 &&
 			    errno == EINTR)
