@@ -32,8 +32,9 @@
  *	readn FID OFFSET COUNT		(prints the count only)
  *	write FID OFFSET TEXT...	readfile FID HOSTPATH [COUNT]
  *	writefile FID HOSTPATH [OFFSET]
- *	writefill FID OFFSET BYTES [HH]	(BYTES of byte HH, default 00, in
- *					msize chunks; prints the total)
+ *	writefill FID OFFSET BYTES [BYTE]
+ *				(BYTES copies of BYTE, default 0, in msize
+ *				chunks; prints the total)
  *	readdir FID [COUNT] [sort]	(all entries, following the offsets;
  *					server order unless sorted by name)
  *	readdir1 FID OFFSET|next COUNT	(one Treaddir)
@@ -50,6 +51,8 @@
  *	timeout MS  samefile FID FID
  *	within MS COMMAND...	(run COMMAND; if its replies took longer
  *				than MS, add a line "late: N ms")
+ *	clock			("clock N": CLOCK_MONOTONIC in ms, the same
+ *				clock in every process, for ordering)
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -2595,6 +2598,14 @@ cmd_within(int argc, char **argv)
 		printf("late: %" PRId64 " ms\n", took);
 }
 
+static void
+cmd_clock(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("clock %" PRId64 "\n", p9c_now());
+}
+
 static const struct p9c_cmd p9c_cmds[] = {
 	{ "version", 0, 2, 0, cmd_version },
 	{ "auth", 3, 4, 1, cmd_attach },
@@ -2643,6 +2654,7 @@ static const struct p9c_cmd p9c_cmds[] = {
 	{ "timeout", 1, 1, 0, cmd_timeout },
 	{ "samefile", 2, 2, 0, cmd_samefile },
 	{ "within", 2, P9C_MAXTOK, 0, cmd_within },
+	{ "clock", 0, 0, 0, cmd_clock },
 	{ NULL, 0, 0, 0, NULL }
 };
 

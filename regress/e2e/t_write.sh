@@ -1116,8 +1116,8 @@ EOF
 	sed -n '1,/^clunk 1$/p' x.in >x1.in
 	sed -n '1,7p' x.out >x1.out
 	e2e_p9c x1
-	atf_check -o inline:"hello" getfattr --absolute-names -n user.x --only-values \
-	    "$E2E_EXPORT/file"
+	atf_check -o inline:"hello" getfattr --absolute-names -n user.x \
+	    --only-values "$E2E_EXPORT/file"
 	e2e_p9c x
 	atf_check -s not-exit:0 -o ignore -e ignore getfattr -n user.x \
 	    "$E2E_EXPORT/file"
