@@ -80,8 +80,14 @@ conn_can_read(const struct conn *c)
 	if (c->c_dead || c->c_version != NULL ||
 	    c->c_nreqs >= c->c_srv->s_lim.l_maxreqs)
 		return 0;
+	/*
+	 * Queued replies and those still being made both count: a client
+	 * that pipelines large reads and never reads the replies is
+	 * stopped at the watermark, not at maxreqs times msize.
+	 */
 	out = bufferevent_get_output(c->c_bev);
-	return evbuffer_get_length(out) < c->c_srv->s_lim.l_outhiwat;
+	return evbuffer_get_length(out) + c->c_reserved <
+	    c->c_srv->s_lim.l_outhiwat;
 }
 
 /*

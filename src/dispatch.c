@@ -270,7 +270,7 @@ dispatch(struct conn *c, struct req *r)
 {
 	struct p9_fcall	*t = &r->r_t;
 	struct req	*old;
-	uint32_t	 size;
+	uint32_t	 size, count;
 	int		 rc, err;
 
 	size = (uint32_t)r->r_frame[0] | (uint32_t)r->r_frame[1] << 8 |
@@ -300,6 +300,15 @@ dispatch(struct conn *c, struct req *r)
 	}
 	TAILQ_INSERT_TAIL(&c->c_reqs, r, r_entry);
 	c->c_nreqs++;
+	if (rc == 0 && c->c_msize != 0 &&
+	    (t->type == P9_TREAD || t->type == P9_TREADDIR)) {
+		count = t->type == P9_TREAD ? t->u.tread.count :
+		    t->u.treaddir.count;
+		if (count > c->c_msize - 11)
+			count = c->c_msize - 11;
+		r->r_reserve = 11 + (size_t)count;
+		c->c_reserved += r->r_reserve;
+	}
 
 	if (rc == P9_EMALFORMED) {
 		log_debug("%s: malformed %s", c->c_peer,
@@ -384,6 +393,7 @@ dispatch_finish(struct req *r)
 		rf.type = P9_RFLUSH;
 		reply_fcall(r, &rf);
 	}
+	c->c_reserved -= r->r_reserve;
 	conn_reply(r);
 	TAILQ_REMOVE(&c->c_reqs, r, r_entry);
 	c->c_nreqs--;

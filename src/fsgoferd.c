@@ -7,6 +7,7 @@
  */
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <err.h>
 #include <grp.h>
@@ -15,6 +16,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -197,7 +199,7 @@ print_mount_hint(struct server *srv)
 		if (li->li_unix)
 			log_info("mount with: mount -t 9p -o trans=unix,"
 			    "version=9p2000.L,aname=%s %s /mnt", e->e_aname,
-			    li->li_path);
+			    li->li_path != NULL ? li->li_path : li->li_name);
 		else
 			log_info("mount with: mount -t 9p -o trans=tcp,"
 			    "port=%d,version=9p2000.L,aname=%s 127.0.0.1 /mnt",
@@ -205,11 +207,22 @@ print_mount_hint(struct server *srv)
 	}
 }
 
+static int __attribute__((format(printf, 1, 2)))
+idmode_refuse(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /*
  * Check that every export's identity mode can work as started, before
  * anything is served.
  */
-static void
+static int
 idmodes_check(struct server *srv, const char *user)
 {
 	struct export	*e;
@@ -218,21 +231,22 @@ idmodes_check(struct server *srv, const char *user)
 		if (e->e_idmode == ID_TRUSTED)
 			continue;
 		if (e->e_idmode == ID_USER && !compat_cred_supported())
-			errx(1, "export \"%s\": identity mode \"user\" needs "
+			return idmode_refuse("export \"%s\": identity mode \"user\" needs "
 			    "per-thread credentials, which this platform "
 			    "lacks", e->e_aname);
 		if (geteuid() == 0 && user != NULL)
-			errx(1, "export \"%s\": identity mode \"%s\" needs "
+			return idmode_refuse("export \"%s\": identity mode \"%s\" needs "
 			    "root to act as other users; -u would drop it",
 			    e->e_aname, e->e_idmode == ID_USER ? "user" :
 			    "squash");
 		if (geteuid() != 0 && (e->e_idmode == ID_USER ||
 		    e->e_squid != geteuid()))
-			errx(1, "export \"%s\": identity mode \"%s\" needs "
+			return idmode_refuse("export \"%s\": identity mode \"%s\" needs "
 			    "root (or squash to the daemon's own account)",
 			    e->e_aname, e->e_idmode == ID_USER ? "user" :
 			    "squash");
 	}
+	return 0;
 }
 
 /* -u: give up root once sockets are bound and export roots are open. */
@@ -242,17 +256,17 @@ drop_privileges(const char *user)
 	struct passwd	*pw;
 
 	if ((pw = getpwnam(user)) == NULL)
-		errx(1, "-u %s: no such user", user);
+		fatalx("-u %s: no such user", user);
 	if (geteuid() != 0)
-		errx(1, "-u %s: only root can change user", user);
+		fatalx("-u %s: only root can change user", user);
 	if (setgroups(1, &pw->pw_gid) == -1 ||
 	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
 	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
-		err(1, "cannot drop privileges to %s", user);
+		fatal("cannot drop privileges to %s", user);
 	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
 	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
 	    (pw->pw_uid != 0 && setuid(0) != -1))
-		errx(1, "privilege drop to %s did not hold", user);
+		fatalx("privilege drop to %s did not hold", user);
 }
 
 /*
@@ -286,6 +300,69 @@ sandbox_prepare(struct server *srv, int nosandbox)
 	free(paths);
 	free(ro);
 	return h;
+}
+
+/*
+ * With -u the daemon forks.  The child drops privileges and serves.  The
+ * parent keeps root for one job: when the child is gone, remove the
+ * pidfile and unix sockets, which an unprivileged process could not.
+ * It writes its own pid to the pidfile and passes signals on, so a
+ * service manager talks to it like to any daemon.  Returns in the child.
+ */
+static void	write_pidfile(const char *);
+
+static void
+keeper_fork(struct server *srv, const char *pidfile)
+{
+	struct listener	*li;
+	sigset_t	 set, old;
+	pid_t		 pid;
+	int		 sig, status;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, &old) == -1)
+		fatal("sigprocmask");
+	if ((pid = fork()) == -1)
+		fatal("fork");
+	if (pid == 0) {
+		if (sigprocmask(SIG_SETMASK, &old, NULL) == -1)
+			fatal("sigprocmask");
+		return;
+	}
+	/* The child serves the sockets; here they only need removing. */
+	TAILQ_FOREACH(li, &srv->s_listeners, li_entry) {
+		if (li->li_fd != -1)
+			close(li->li_fd);
+		li->li_fd = -1;
+	}
+	if (pidfile != NULL)
+		write_pidfile(pidfile);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(pid, sig);
+			continue;
+		}
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			break;
+	}
+	while ((li = TAILQ_FIRST(&srv->s_listeners)) != NULL) {
+		TAILQ_REMOVE(&srv->s_listeners, li, li_entry);
+		listener_free(li);
+	}
+	if (pidfile != NULL)
+		unlink(pidfile);
+	if (WIFSIGNALED(status)) {
+		log_warnx("server process killed by signal %d",
+		    WTERMSIG(status));
+		exit(1);
+	}
+	exit(WEXITSTATUS(status));
 }
 
 /* The groups a worker returns to after acting as another user. */
@@ -338,6 +415,7 @@ main(int argc, char *argv[])
 	struct server	 srv;
 	struct export	*e;
 	struct conn	*c;
+	struct listener	*li;
 	struct conf	 conf;
 	const char	*pidfile = NULL, *user = NULL, *conffile = NULL;
 	const char	*optstr = "a:de:f:il:m:no:p:Su:vw:";
@@ -430,16 +508,19 @@ main(int argc, char *argv[])
 	if (!inetd && TAILQ_EMPTY(&srv.s_listeners) &&
 	    listener_add(&srv, "unix:/var/run/fsgoferd.sock") == -1)
 		usage();
-	idmodes_check(&srv, user);
+	if (idmodes_check(&srv, user) == -1) {
+		/* Nothing served: take back the sockets already bound. */
+		while ((li = TAILQ_FIRST(&srv.s_listeners)) != NULL) {
+			TAILQ_REMOVE(&srv.s_listeners, li, li_entry);
+			listener_free(li);
+		}
+		exit(1);
+	}
 	if (check) {
 		fprintf(stderr, "configuration OK\n");
 		/* exit, not return: what was set up stays reachable. */
 		exit(0);
 	}
-	if (user != NULL)
-		drop_privileges(user);
-	save_groups(&srv);
-
 	/* A peer that goes away mid-reply must not kill the daemon. */
 	signal(SIGPIPE, SIG_IGN);
 	/* Clients send modes with their own umask applied already. */
@@ -449,14 +530,24 @@ main(int argc, char *argv[])
 	log_setverbose(verbose);
 	if (!debug && !inetd && daemon(0, 0) == -1)
 		err(1, "daemon");
-	if (pidfile != NULL)
+	if (user != NULL) {
+		keeper_fork(&srv, pidfile);
+		pidfile = NULL;		/* the keeper's to write and remove */
+	} else if (pidfile != NULL)
 		write_pidfile(pidfile);
 	if (pthread_mutex_init(&srv.s_xattrlock, NULL) != 0)
 		fatalx("mutex");
 
 	if ((srv.s_base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	/*
+	 * Still root here: the pidfile is written, and the confinement is
+	 * built from paths root may need to search.  Then drop.
+	 */
 	sbx = sandbox_prepare(&srv, nosandbox);
+	if (user != NULL)
+		drop_privileges(user);
+	save_groups(&srv);
 	srv.s_wq = work_init(&srv, srv.s_lim.l_workers, sbx);
 	if (sbx >= 0)
 		close(sbx);

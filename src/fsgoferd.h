@@ -245,6 +245,7 @@ struct req {
 	int			 r_excl;	/* r_fid locked exclusively */
 	void			(*r_fn)(struct req *);
 	int			 r_err;		/* host errno, 0 on success */
+	size_t			 r_reserve;	/* counted in c_reserved */
 	uint8_t			*r_out;		/* encoded reply */
 	size_t			 r_outlen;
 	uint8_t			*r_outheap;	/* r_out when not r_outbuf */
@@ -266,6 +267,7 @@ struct conn {
 	int			 c_inetd;	/* -i: exit when it closes */
 	int			 c_running;	/* on workers; workq lock */
 	int			 c_inframes;	/* inside conn_frames() */
+	size_t			 c_reserved;	/* replies in flight may need */
 	struct req		*c_version;	/* Tversion waiting to drain */
 	struct fidtab		 c_fids;
 	struct reqlist		 c_reqs;

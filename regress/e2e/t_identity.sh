@@ -176,13 +176,21 @@ drop_user_body()
 		sleep 0.1
 	done
 	E2E_ADDR=unix:$E2E_SOCK
+	# The started process keeps root only to clean up after its one
+	# child, which serves: that child must hold no privilege at all.
+	srv=$(pgrep -P "$pid")
+	[ -n "$srv" ] && [ "$(echo "$srv" | wc -l)" -eq 1 ] ||
+	    atf_fail "-u nobody: expected one serving child of $pid"
 	atf_check -o inline:"$NOBODY $NOBODY $NOBODY $NOBODY\n" \
-	    awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status"
+	    awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$srv/status"
 	atf_check -o inline:"$NOGROUP $NOGROUP $NOGROUP $NOGROUP\n" \
-	    awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$pid/status"
+	    awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$srv/status"
 	atf_check -o inline:"$NOGROUP\n" \
 	    awk '/^Groups:/ { $1 = ""; sub(/^ /, ""); print }' \
-	    "/proc/$pid/status"
+	    "/proc/$srv/status"
+	# The keeper holds no listening socket: only the child serves.
+	atf_check -o inline:"0\n" sh -c \
+	    "ls -l /proc/$pid/fd 2>/dev/null | grep -c socket: || true"
 	e2e_healthy file 6
 	cat >du.in <<EOF
 version
