@@ -42,10 +42,6 @@ read 2 0 100
 setattr 1 size=3
 getattr 2 SIZE
 read 2 0 100
-setattr 2 size=2
-getattr 1 SIZE
-setattr 3 size=1
-read 1 0 100
 setattr 1 size=5
 read 2 0 100
 setattr 1 mode=0600
@@ -91,11 +87,7 @@ Rsetattr
 Rgetattr size=3
 Rread 3 hel
 Rsetattr
-Rgetattr size=2
-Rsetattr
-Rread 1 h
-Rsetattr
-Rread 5 h\\x00\\x00\\x00\\x00
+Rread 5 hel\\x00\\x00
 Rsetattr
 Rgetattr mode=0100600
 Rsetattr
@@ -124,6 +116,56 @@ EOF
 	atf_check test ! -e "$E2E_EXPORT/back"
 }
 file_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case truncate_other_fid cleanup
+truncate_other_fid_head()
+{
+	atf_set descr "Tsetattr of the size of an unlinked file through a" \
+	    "read-only or an unopened fid (the daemon must reopen the" \
+	    "unlinked file for writing)"
+}
+truncate_other_fid_body()
+{
+	e2e_tree_small
+	e2e_start -e "$E2E_EXPORT" -l "unix:$E2E_SOCK"
+	cat >t.in <<EOF
+version
+attach 0 root $E2E_EXPORT
+walk 0 1 file
+lopen 1 RDWR
+walk 0 2 file
+lopen 2 RDONLY
+walk 0 3 file
+unlinkat 0 file
+setattr 2 size=2
+getattr 1 SIZE
+setattr 3 size=1
+read 1 0 100
+setattr 3 size=4
+read 2 0 100
+EOF
+	cat >t.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rlopen file 0
+Rwalk 1 file
+Rlopen file 0
+Rwalk 1 file
+Runlinkat
+Rsetattr
+Rgetattr size=2
+Rsetattr
+Rread 1 h
+Rsetattr
+Rread 4 h\\x00\\x00\\x00
+EOF
+	e2e_p9c t
+}
+truncate_other_fid_cleanup()
 {
 	e2e_stop
 }
@@ -232,6 +274,7 @@ directory_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case file
+	atf_add_test_case truncate_other_fid
 	atf_add_test_case unlinked_gone
 	atf_add_test_case directory
 }
