@@ -52,6 +52,10 @@ conn_new(struct server *srv, int fd, const char *peer)
 	}
 	bufferevent_setcb(c->c_bev, conn_readcb, conn_writecb, conn_eventcb,
 	    c);
+	/* libevent moves 16 KiB per system call by default: a 1 MiB Rread
+	 * would take 64 writes.  Let one call move a whole message. */
+	bufferevent_set_max_single_read(c->c_bev, srv->s_lim.l_maxmsize);
+	bufferevent_set_max_single_write(c->c_bev, srv->s_lim.l_maxmsize);
 	/* Input is bounded: at most two frames are buffered unread. */
 	bufferevent_setwatermark(c->c_bev, EV_READ, 0,
 	    2 * srv->s_lim.l_maxmsize);
@@ -113,9 +117,9 @@ conn_frames(struct conn *c)
 {
 	struct evbuffer	*in = bufferevent_get_input(c->c_bev);
 	struct req	*r;
-	uint8_t		 hdr[4];
+	uint8_t		 hdr[5];
 	uint32_t	 size;
-	size_t		 avail;
+	size_t		 avail, cap;
 
 	c->c_inframes = 1;
 	while (conn_can_read(c)) {
@@ -133,15 +137,22 @@ conn_frames(struct conn *c)
 		}
 		if (avail < size)
 			break;
-		/* One block: the frame, then an arena as large for strings. */
+		evbuffer_copyout(in, hdr, 5);	/* whole: the type is there */
+		/*
+		 * One block: the frame, then an arena for its strings, which
+		 * never need more than the frame.  Twrite carries none, and a
+		 * large Twrite must not cost twice its size.
+		 */
+		cap = (size_t)size + (hdr[4] == P9_TWRITE ? 64 : size);
 		if ((r = calloc(1, sizeof(*r))) == NULL ||
-		    (r->r_frame = malloc((size_t)size * 2)) == NULL) {
+		    (r->r_frame = bufpool_get(c->c_srv->s_pool, cap)) == NULL) {
 			free(r);
 			log_warnx("%s: out of memory, closing", c->c_peer);
 			conn_close(c, NULL);
 			break;
 		}
 		evbuffer_remove(in, r->r_frame, size);
+		r->r_framecap = cap;
 		r->r_conn = c;
 		TAILQ_INIT(&r->r_flushes);
 		dispatch(c, r);
@@ -208,9 +219,9 @@ conn_resume(struct conn *c)
 static void
 conn_free_reply(const void *data, size_t len, void *arg)
 {
-	(void)len;
-	(void)arg;
-	free((void *)data);
+	struct server	*srv = arg;
+
+	bufpool_put(srv->s_pool, (void *)data, len);
 }
 
 /* Queue a finished request's reply; the request is not freed here. */
@@ -225,7 +236,7 @@ conn_reply(struct req *r)
 	if (r->r_out == r->r_outheap && r->r_outheap != NULL) {
 		if (evbuffer_add_reference(bufferevent_get_output(c->c_bev),
 		    r->r_outheap, r->r_outlen, conn_free_reply,
-		    NULL) == 0) {
+		    c->c_srv) == 0) {
 			r->r_outheap = NULL;
 			r->r_out = NULL;
 			return;

@@ -27,8 +27,10 @@ struct fidspec {
 void
 req_free(struct req *r)
 {
-	free(r->r_outheap);
-	free(r->r_frame);
+	struct bufpool	*bp = r->r_conn->c_srv->s_pool;
+
+	bufpool_put(bp, r->r_outheap, r->r_outcap);
+	bufpool_put(bp, r->r_frame, r->r_framecap);
 	free(r);
 }
 
@@ -275,7 +277,8 @@ dispatch(struct conn *c, struct req *r)
 
 	size = (uint32_t)r->r_frame[0] | (uint32_t)r->r_frame[1] << 8 |
 	    (uint32_t)r->r_frame[2] << 16 | (uint32_t)r->r_frame[3] << 24;
-	rc = p9_decode(r->r_frame, size, t, (char *)r->r_frame + size, size);
+	rc = p9_decode(r->r_frame, size, t, (char *)r->r_frame + size,
+	    r->r_framecap - size);
 	if (rc != 0) {
 		/* Reply with the raw tag: the header itself was readable. */
 		t->type = r->r_frame[4];

@@ -540,6 +540,7 @@ main(int argc, char *argv[])
 
 	if ((srv.s_base = event_base_new()) == NULL)
 		fatalx("event_base_new");
+	srv.s_pool = bufpool_new(srv.s_lim.l_maxmsize + 64);
 	/*
 	 * Still root here: the pidfile is written, and the confinement is
 	 * built from paths root may need to search.  Then drop.
@@ -586,6 +587,7 @@ main(int argc, char *argv[])
 		free(e);
 	}
 	event_base_free(srv.s_base);
+	bufpool_free(srv.s_pool);
 	free(srv.s_allow);
 	free(srv.s_groups);
 	if (pidfile != NULL)

@@ -157,6 +157,8 @@ int	lf_name_ok(const char *);	/* one component: not "", ".", "..", no '/' */
 int	lf_is_ro(const struct lfile *);
 
 struct event_base;
+struct bufpool;
+struct workq;
 struct event;
 struct bufferevent;
 struct evconnlistener;
@@ -195,6 +197,7 @@ struct server {
 	pthread_mutex_t		 s_xattrlock;	/* xattr fid buffers */
 	gid_t			*s_groups;	/* the daemon's own groups */
 	int			 s_ngroups;
+	struct bufpool		*s_pool;	/* msize-class buffers */
 	struct allow		*s_allow;	/* empty: any TCP peer */
 	int			 s_nallow;
 };
@@ -239,6 +242,7 @@ struct req {
 	struct conn		*r_conn;
 	struct p9_fcall		 r_t;
 	uint8_t			*r_frame;	/* frame + string arena */
+	size_t			 r_framecap;	/* what r_frame was asked for */
 	struct fid		*r_fid;		/* main fid */
 	struct fid		*r_fid2;	/* second fid, or NULL */
 	struct fid		*r_newfid;	/* fid being made, or NULL */
@@ -249,6 +253,7 @@ struct req {
 	uint8_t			*r_out;		/* encoded reply */
 	size_t			 r_outlen;
 	uint8_t			*r_outheap;	/* r_out when not r_outbuf */
+	size_t			 r_outcap;	/* what r_outheap was asked for */
 	TAILQ_HEAD(, req)	 r_flushes;	/* Tflush waiting for us */
 	TAILQ_ENTRY(req)	 r_fentry;
 	uint8_t			 r_outbuf[256];
@@ -299,6 +304,12 @@ void		 ops_lookup(uint8_t, void (**)(struct req *));
 void		 reply_fcall(struct req *, struct p9_fcall *);
 void		 reply_error(struct req *, int);
 int		 reply_alloc(struct req *, size_t);
+
+/* bufpool.c */
+struct bufpool	*bufpool_new(size_t);
+void		 bufpool_free(struct bufpool *);
+void		*bufpool_get(struct bufpool *, size_t);
+void		 bufpool_put(struct bufpool *, void *, size_t);
 
 /* cred.c */
 struct cred	*cred_for_attach(const struct export *, const struct p9_fcall *,

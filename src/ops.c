@@ -29,8 +29,9 @@ reply_alloc(struct req *r, size_t len)
 		r->r_out = r->r_outbuf;
 		return 0;
 	}
-	free(r->r_outheap);
-	if ((r->r_outheap = malloc(len)) == NULL)
+	bufpool_put(req_srv(r)->s_pool, r->r_outheap, r->r_outcap);
+	r->r_outcap = len;
+	if ((r->r_outheap = bufpool_get(req_srv(r)->s_pool, len)) == NULL)
 		return -1;
 	r->r_out = r->r_outheap;
 	return 0;
