@@ -629,6 +629,33 @@ lf_readable(uint32_t omode)
 	    (acc == P9_L_O_RDONLY || acc == P9_L_O_RDWR);
 }
 
+/*
+ * Where a file cannot be reopened (no /proc, and unlinked so it has no
+ * name), another fid of this export may hold it open for writing: a
+ * duplicate of that descriptor serves.  -1 with errno kept otherwise.
+ */
+static int
+lf_borrow_wfd(struct lfile *lf)
+{
+	struct export	*e = lf->lf_exp;
+	struct lfile	*o;
+	int		 saved = errno, fd = -1;
+
+	pthread_mutex_lock(&e->e_filelock);
+	TAILQ_FOREACH(o, &e->e_files, lf_entry) {
+		if (o != lf && o->lf_dev == lf->lf_dev &&
+		    o->lf_ino == lf->lf_ino && o->lf_ofd >= 0 &&
+		    lf_writable(o->lf_omode)) {
+			fd = fcntl(o->lf_ofd, F_DUPFD_CLOEXEC, 0);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&e->e_filelock);
+	if (fd == -1)
+		errno = saved;
+	return fd;
+}
+
 static int
 lf_truncate(struct lfile *lf, const struct lf_handle *h, uint64_t size)
 {
@@ -647,7 +674,7 @@ lf_truncate(struct lfile *lf, const struct lf_handle *h, uint64_t size)
 	}
 	wfd = compat_reopen(h->h_fd, h->h_pfd, h->h_name, lf->lf_dev,
 	    lf->lf_ino, O_WRONLY);
-	if (wfd == -1)
+	if (wfd == -1 && (wfd = lf_borrow_wfd(lf)) == -1)
 		return errno;
 	if (ftruncate(wfd, (off_t)size) == -1)
 		err = errno;
@@ -823,8 +850,11 @@ lf_open(struct lfile *lf, uint32_t wflags, struct p9_qid *qid)
 	}
 	if ((err = lf_qid(lf->lf_exp, &st, qid)) != 0)
 		goto fail;
+	/* Published under the list lock: lf_borrow_wfd reads them. */
+	pthread_mutex_lock(&lf->lf_exp->e_filelock);
 	lf->lf_ofd = nfd;
 	lf->lf_omode = wflags;
+	pthread_mutex_unlock(&lf->lf_exp->e_filelock);
 	lf->lf_dirnext = 0;
 	return 0;
 
@@ -933,7 +963,6 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 	dir->lf_name = nm;
 	dir->lf_pdev = dir->lf_dev;
 	dir->lf_pino = dir->lf_ino;
-	pthread_mutex_unlock(&e->e_filelock);
 	dir->lf_fd = cfd;
 	dir->lf_dev = st.st_dev;
 	dir->lf_ino = st.st_ino;
@@ -941,6 +970,7 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 	dir->lf_ofd = fd;
 	dir->lf_omode = wflags;
 	dir->lf_dirnext = 0;
+	pthread_mutex_unlock(&e->e_filelock);
 	return 0;
 
 fail:
@@ -1903,11 +1933,12 @@ lf_xattrcreate(struct lfile *lf, const char *attr, uint64_t size,
 	x->x_flags = (int)flags;
 	/* Its open state goes; the handle stays for the set at clunk. */
 	lf_dir_free(lf);
-	if (lf->lf_ofd >= 0) {
+	if (lf->lf_ofd >= 0)
 		compat_unlock_owner(lf->lf_ofd, lf);
-		lf_closefd(&lf->lf_ofd);
-	}
+	pthread_mutex_lock(&lf->lf_exp->e_filelock);
+	lf_closefd(&lf->lf_ofd);
 	lf->lf_omode = LF_NOTOPEN;
+	pthread_mutex_unlock(&lf->lf_exp->e_filelock);
 	lf->lf_xattr = x;
 	return 0;
 }
@@ -2010,17 +2041,18 @@ lf_close(struct lfile *lf)
 	e = lf->lf_exp;
 	if (lf->lf_xattr != NULL && lf->lf_xattr->x_create)
 		err = lf_xattr_commit(lf);
+	/* Off the list first: nobody may borrow a descriptor being closed. */
+	pthread_mutex_lock(&e->e_filelock);
+	TAILQ_REMOVE(&e->e_files, lf, lf_entry);
+	lf_closefd(&lf->lf_pfd);
+	free(lf->lf_name);
+	pthread_mutex_unlock(&e->e_filelock);
 	lf_dir_free(lf);
 	if (lf->lf_ofd >= 0) {
 		compat_unlock_owner(lf->lf_ofd, lf);
 		(void)close(lf->lf_ofd);
 	}
 	lf_closefd(&lf->lf_fd);
-	pthread_mutex_lock(&e->e_filelock);
-	TAILQ_REMOVE(&e->e_files, lf, lf_entry);
-	lf_closefd(&lf->lf_pfd);
-	free(lf->lf_name);
-	pthread_mutex_unlock(&e->e_filelock);
 	if (lf->lf_xattr != NULL) {
 		free(lf->lf_xattr->x_name);
 		free(lf->lf_xattr->x_buf);
