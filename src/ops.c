@@ -132,6 +132,26 @@ plain(struct fid *f)
 	return f->f_lf;
 }
 
+/*
+ * The fid's plain lfile and a valid one-component name, or NULL after
+ * replying EBADF or EINVAL: the check every name-taking request needs.
+ */
+static struct lfile *
+plain_named(struct req *r, struct fid *f, const char *name)
+{
+	struct lfile	*lf;
+
+	if ((lf = plain(f)) == NULL) {
+		reply_error(r, EBADF);
+		return NULL;
+	}
+	if (!lf_name_ok(name)) {
+		reply_error(r, EINVAL);
+		return NULL;
+	}
+	return lf;
+}
+
 static uid_t
 attach_uid(const struct p9_fcall *t)
 {
@@ -280,14 +300,8 @@ op_lcreate(struct req *r)
 	struct lfile	*lf;
 	int		 err;
 
-	if ((lf = plain(r->r_fid)) == NULL) {
-		reply_error(r, EBADF);
+	if ((lf = plain_named(r, r->r_fid, r->r_t.u.tlcreate.name)) == NULL)
 		return;
-	}
-	if (!lf_name_ok(r->r_t.u.tlcreate.name)) {
-		reply_error(r, EINVAL);
-		return;
-	}
 	memset(&f, 0, sizeof(f));
 	f.type = P9_RLCREATE;
 	err = lf_create(lf, r->r_t.u.tlcreate.name, r->r_t.u.tlcreate.flags,
@@ -394,14 +408,8 @@ op_mkdir(struct req *r)
 	struct lfile	*lf;
 	struct p9_qid	 qid;
 
-	if ((lf = plain(r->r_fid)) == NULL) {
-		reply_error(r, EBADF);
+	if ((lf = plain_named(r, r->r_fid, r->r_t.u.tmkdir.name)) == NULL)
 		return;
-	}
-	if (!lf_name_ok(r->r_t.u.tmkdir.name)) {
-		reply_error(r, EINVAL);
-		return;
-	}
 	reply_qid(r, lf_mkdir(lf, r->r_t.u.tmkdir.name, r->r_t.u.tmkdir.mode,
 	    (gid_t)r->r_t.u.tmkdir.gid, &qid), &qid);
 }
@@ -433,14 +441,8 @@ op_mknod(struct req *r)
 	struct lfile	*lf;
 	struct p9_qid	 qid;
 
-	if ((lf = plain(r->r_fid)) == NULL) {
-		reply_error(r, EBADF);
+	if ((lf = plain_named(r, r->r_fid, r->r_t.u.tmknod.name)) == NULL)
 		return;
-	}
-	if (!lf_name_ok(r->r_t.u.tmknod.name)) {
-		reply_error(r, EINVAL);
-		return;
-	}
 	reply_qid(r, lf_mknod(lf, r->r_t.u.tmknod.name, r->r_t.u.tmknod.mode,
 	    r->r_t.u.tmknod.major, r->r_t.u.tmknod.minor,
 	    (gid_t)r->r_t.u.tmknod.gid, &qid), &qid);
@@ -503,14 +505,8 @@ op_unlinkat(struct req *r)
 {
 	struct lfile	*lf;
 
-	if ((lf = plain(r->r_fid)) == NULL) {
-		reply_error(r, EBADF);
+	if ((lf = plain_named(r, r->r_fid, r->r_t.u.tunlinkat.name)) == NULL)
 		return;
-	}
-	if (!lf_name_ok(r->r_t.u.tunlinkat.name)) {
-		reply_error(r, EINVAL);
-		return;
-	}
 	reply_empty(r, lf_unlinkat(lf, r->r_t.u.tunlinkat.name,
 	    r->r_t.u.tunlinkat.flags));
 }
