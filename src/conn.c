@@ -42,6 +42,7 @@ conn_new(struct server *srv, int fd, const char *peer)
 	strlcpy(c->c_peer, peer, sizeof(c->c_peer));
 	fid_init(&c->c_fids);
 	TAILQ_INIT(&c->c_reqs);
+	TAILQ_INIT(&c->c_batch);
 	c->c_bev = bufferevent_socket_new(srv->s_base, fd,
 	    BEV_OPT_CLOSE_ON_FREE);
 	if (c->c_bev == NULL) {
@@ -157,6 +158,9 @@ conn_frames(struct conn *c)
 		TAILQ_INIT(&r->r_flushes);
 		dispatch(c, r);
 	}
+	/* Even a connection closing mid-batch lets those finish: they are
+	 * counted in c_nreqs and it is freed only when they are done. */
+	work_submit(c->c_srv->s_wq, &c->c_batch);
 	c->c_inframes = 0;
 	if (c->c_dead) {
 		conn_reap(c);

@@ -365,7 +365,8 @@ dispatch(struct conn *c, struct req *r)
 	}
 	if (dispatch_inline(r))
 		return;
-	work_submit(c->c_srv->s_wq, r);
+	/* conn_frames submits the whole batch once it has read it. */
+	TAILQ_INSERT_TAIL(&c->c_batch, r, r_qentry);
 }
 
 /*

@@ -273,6 +273,7 @@ struct conn {
 	int			 c_running;	/* on workers; workq lock */
 	int			 c_inframes;	/* inside conn_frames() */
 	size_t			 c_reserved;	/* replies in flight may need */
+	struct reqlist		 c_batch;	/* decoded, for the workers */
 	struct req		*c_version;	/* Tversion waiting to drain */
 	struct fidtab		 c_fids;
 	struct reqlist		 c_reqs;
@@ -329,7 +330,7 @@ void		 fid_clear(struct fidtab *);
 
 /* work.c */
 struct workq	*work_init(struct server *, int, int);
-void		 work_submit(struct workq *, struct req *);
+void		 work_submit(struct workq *, struct reqlist *);
 void		 work_shutdown(struct workq *);
 
 /* parse.c: fsgoferd.conf, and the set-up it shares with the command line */

@@ -187,12 +187,26 @@ work_init(struct server *srv, int n, int sandbox)
 	return w;
 }
 
+/*
+ * Hand a batch of requests to the workers under one lock: a read that
+ * brought many pipelined requests costs one lock, not one each.
+ */
 void
-work_submit(struct workq *w, struct req *r)
+work_submit(struct workq *w, struct reqlist *batch)
 {
+	struct req	*r;
+	int		 n = 0;
+
+	TAILQ_FOREACH(r, batch, r_qentry)
+		n++;
+	if (n == 0)
+		return;
 	pthread_mutex_lock(&w->w_lock);
-	TAILQ_INSERT_TAIL(&w->w_queue, r, r_qentry);
-	pthread_cond_signal(&w->w_cv);
+	TAILQ_CONCAT(&w->w_queue, batch, r_qentry);
+	if (n == 1)
+		pthread_cond_signal(&w->w_cv);
+	else
+		pthread_cond_broadcast(&w->w_cv);
 	pthread_mutex_unlock(&w->w_lock);
 }
 
