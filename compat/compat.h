@@ -103,6 +103,8 @@ mode_t	 compat_mode_from_wire(uint32_t);
 uint8_t	 compat_dtype_to_wire(int);		/* host DT_* */
 int	 compat_dtype_from_wire(uint8_t);
 int	 compat_lktype_from_wire(uint8_t);	/* F_RDLCK... or -1 */
+int	 compat_atflags_from_wire(uint32_t);	/* host AT_* or -1 */
+uint32_t compat_atflags_to_wire(int);
 uint8_t	 compat_lktype_to_wire(int);
 
 /*

@@ -677,3 +677,31 @@ compat_lktype_to_wire(int t)
 		return P9_LOCK_TYPE_WRLCK;
 	return P9_LOCK_TYPE_UNLCK;
 }
+
+/*
+ * AT_* flags.  On the wire only Tunlinkat carries them (AT_REMOVEDIR,
+ * Linux's 0x200); the host's value differs on the BSDs (0x800 on
+ * FreeBSD, 0x08 on OpenBSD).  A wire bit with no host meaning makes the
+ * whole value unusable: -1, so the caller can say EINVAL.
+ */
+int
+compat_atflags_from_wire(uint32_t w)
+{
+	int	 h = 0;
+
+	if (w & ~(uint32_t)P9_L_AT_REMOVEDIR)
+		return -1;
+	if (w & P9_L_AT_REMOVEDIR)
+		h |= AT_REMOVEDIR;
+	return h;
+}
+
+uint32_t
+compat_atflags_to_wire(int h)
+{
+	uint32_t	 w = 0;
+
+	if (h & AT_REMOVEDIR)
+		w |= P9_L_AT_REMOVEDIR;
+	return w;
+}

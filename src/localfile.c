@@ -1649,7 +1649,7 @@ lf_unlink(struct export *e, int dfd, dev_t pdev, ino_t pino,
 int
 lf_unlinkat(struct lfile *dir, const char *name, uint32_t wflags)
 {
-	int	 err;
+	int	 err, hflags;
 
 	if ((err = lf_rocheck(dir)) != 0)
 		return err;
@@ -1657,10 +1657,10 @@ lf_unlinkat(struct lfile *dir, const char *name, uint32_t wflags)
 		return err;
 	if (!lf_name_ok(name))
 		return EINVAL;
-	if (wflags & ~P9_L_AT_REMOVEDIR)
+	if ((hflags = compat_atflags_from_wire(wflags)) == -1)
 		return EINVAL;
 	return lf_unlink(dir->lf_exp, dir->lf_fd, dir->lf_dev, dir->lf_ino,
-	    name, (wflags & P9_L_AT_REMOVEDIR) ? AT_REMOVEDIR : 0);
+	    name, hflags);
 }
 
 int

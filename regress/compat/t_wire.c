@@ -310,8 +310,32 @@ ATF_TC_BODY(strings, tc)
 	free(p);
 }
 
+/* AT_* flags: exact both ways; unknown wire bits are refused whole. */
+ATF_TC_WITHOUT_HEAD(atflags);
+ATF_TC_BODY(atflags, tc)
+{
+	uint32_t	 bit;
+
+	ATF_CHECK_EQ(compat_atflags_from_wire(0), 0);
+	ATF_CHECK_EQ(compat_atflags_from_wire(P9_L_AT_REMOVEDIR),
+	    AT_REMOVEDIR);
+	ATF_CHECK_EQ(compat_atflags_to_wire(AT_REMOVEDIR), P9_L_AT_REMOVEDIR);
+	ATF_CHECK_EQ(compat_atflags_to_wire(0), 0);
+	ATF_CHECK_EQ(compat_atflags_to_wire(
+	    compat_atflags_from_wire(P9_L_AT_REMOVEDIR)), P9_L_AT_REMOVEDIR);
+	for (bit = 1; bit != 0; bit <<= 1) {
+		if (bit == P9_L_AT_REMOVEDIR)
+			continue;
+		ATF_CHECK_EQ_MSG(compat_atflags_from_wire(bit), -1,
+		    "wire bit %#x accepted", bit);
+		ATF_CHECK_EQ(compat_atflags_from_wire(bit | P9_L_AT_REMOVEDIR),
+		    -1);
+	}
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, atflags);
 	ATF_TP_ADD_TC(tp, errno_known);
 	ATF_TP_ADD_TC(tp, errno_roundtrip);
 	ATF_TP_ADD_TC(tp, errno_unknown);
