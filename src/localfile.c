@@ -1280,28 +1280,24 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 	return err;
 }
 
-int
-lf_mkdir(struct lfile *dir, const char *name, uint32_t mode, gid_t gid,
-    struct p9_qid *qid)
+/*
+ * After mkdirat/symlinkat made dir/name: check it is what was made (of
+ * type, not swapped meanwhile), give it its owner and report its qid;
+ * on any failure remove it again, if the name still holds it.
+ */
+static int
+lf_settle_new(struct lfile *dir, const char *name, mode_t type,
+    int undoflags, gid_t gid, struct p9_qid *qid)
 {
 	struct stat	 st;
 	int		 fd = -1, err, made = 0;
 
-	if ((err = lf_rocheck(dir)) != 0)
-		return err;
-	if ((err = lf_dircheck(dir)) != 0)
-		return err;
-	if (!lf_name_ok(name))
-		return EINVAL;
-	if (mkdirat(dir->lf_fd, name, compat_mode_from_wire(mode) & 07777)
-	    == -1)
-		return errno;
 	if (compat_ctlopen(dir->lf_fd, name, &fd, &st) == -1) {
 		err = errno;
 		goto fail;
 	}
 	made = 1;
-	if (!S_ISDIR(st.st_mode)) {
+	if ((st.st_mode & S_IFMT) != type) {
 		err = EPERM;
 		goto fail;
 	}
@@ -1314,16 +1310,33 @@ lf_mkdir(struct lfile *dir, const char *name, uint32_t mode, gid_t gid,
 
 fail:
 	lf_closefd(&fd);
-	lf_undo(dir->lf_fd, name, made ? &st : NULL, AT_REMOVEDIR);
+	lf_undo(dir->lf_fd, name, made ? &st : NULL, undoflags);
 	return err;
+}
+
+int
+lf_mkdir(struct lfile *dir, const char *name, uint32_t mode, gid_t gid,
+    struct p9_qid *qid)
+{
+	int	 err;
+
+	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_dircheck(dir)) != 0)
+		return err;
+	if (!lf_name_ok(name))
+		return EINVAL;
+	if (mkdirat(dir->lf_fd, name, compat_mode_from_wire(mode) & 07777)
+	    == -1)
+		return errno;
+	return lf_settle_new(dir, name, S_IFDIR, AT_REMOVEDIR, gid, qid);
 }
 
 int
 lf_symlink(struct lfile *dir, const char *name, const char *target, gid_t gid,
     struct p9_qid *qid)
 {
-	struct stat	 st;
-	int		 fd = -1, err, made = 0;
+	int	 err;
 
 	if ((err = lf_rocheck(dir)) != 0)
 		return err;
@@ -1335,26 +1348,7 @@ lf_symlink(struct lfile *dir, const char *name, const char *target, gid_t gid,
 		return ENOENT;
 	if (symlinkat(target, dir->lf_fd, name) == -1)
 		return errno;
-	if (compat_ctlopen(dir->lf_fd, name, &fd, &st) == -1) {
-		err = errno;
-		goto fail;
-	}
-	made = 1;
-	if (!S_ISLNK(st.st_mode)) {
-		err = EPERM;
-		goto fail;
-	}
-	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, gid)) != 0)
-		goto fail;
-	if ((err = lf_qid(dir->lf_exp, &st, qid)) != 0)
-		goto fail;
-	lf_closefd(&fd);
-	return 0;
-
-fail:
-	lf_closefd(&fd);
-	lf_undo(dir->lf_fd, name, made ? &st : NULL, 0);
-	return err;
+	return lf_settle_new(dir, name, S_IFLNK, 0, gid, qid);
 }
 
 int

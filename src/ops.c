@@ -453,15 +453,13 @@ op_link(struct req *r)
 {
 	struct lfile	*dir, *target;
 
-	if ((dir = plain(r->r_fid)) == NULL ||
-	    (target = plain(r->r_fid2)) == NULL) {
+	/* Both fids before the name, as for every two-fid request. */
+	if ((target = plain(r->r_fid2)) == NULL) {
 		reply_error(r, EBADF);
 		return;
 	}
-	if (!lf_name_ok(r->r_t.u.tlink.name)) {
-		reply_error(r, EINVAL);
+	if ((dir = plain_named(r, r->r_fid, r->r_t.u.tlink.name)) == NULL)
 		return;
-	}
 	reply_empty(r, lf_link(dir, target, r->r_t.u.tlink.name));
 }
 
@@ -470,15 +468,12 @@ op_rename(struct req *r)
 {
 	struct lfile	*lf, *dir;
 
-	if ((lf = plain(r->r_fid)) == NULL ||
-	    (dir = plain(r->r_fid2)) == NULL) {
+	if ((dir = plain(r->r_fid2)) == NULL) {
 		reply_error(r, EBADF);
 		return;
 	}
-	if (!lf_name_ok(r->r_t.u.trename.name)) {
-		reply_error(r, EINVAL);
+	if ((lf = plain_named(r, r->r_fid, r->r_t.u.trename.name)) == NULL)
 		return;
-	}
 	reply_empty(r, lf_rename(lf, dir, r->r_t.u.trename.name));
 }
 
