@@ -127,6 +127,28 @@ int	compat_sandbox_prepare(const char *const *paths, const int *readonly,
 	    int n);
 int	compat_sandbox_enter(int handle);
 
+/*
+ * dirstream.c: a directory stream for fd (owned by it on success), read in
+ * bulk with getdents64(2) where the host has it, else readdir(3).  Each
+ * entry carries the cookie that resumes after it (for compat_dir_seek;
+ * 0 is the start).  compat_dir_next returns 1 with an entry, 0 at the
+ * end, -1 with errno; ce_name stays valid until the next call.
+ * compat_dir_unget pushes the entry just read back, once.
+ */
+struct compat_dir;
+struct compat_dirent {
+	uint64_t	 ce_ino;
+	uint64_t	 ce_cookie;
+	int		 ce_type;		/* host DT_* */
+	const char	*ce_name;
+};
+struct compat_dir *compat_dir_open(int fd);
+void	compat_dir_close(struct compat_dir *);
+int	compat_dir_seek(struct compat_dir *, uint64_t cookie);
+int	compat_dir_next(struct compat_dir *, struct compat_dirent *);
+void	compat_dir_unget(struct compat_dir *);
+int	compat_dir_fd(const struct compat_dir *);
+
 /* string.c: the BSD string helpers glibc may lack. */
 #ifndef HAVE_STRLCPY
 size_t	strlcpy(char *, const char *, size_t);

@@ -105,7 +105,7 @@ struct lfile {
 	uid_t			 lf_uid;	/* attaching user */
 
 	/* Treaddir cursor: resumes exactly where the last reply stopped. */
-	void			*lf_dir;	/* DIR * on a dup of lf_ofd */
+	struct compat_dir	*lf_dir;	/* stream on a dup of lf_ofd */
 	uint64_t		 lf_dirnext;	/* offset of next entry */
 
 	struct lxattr		*lf_xattr;	/* xattr fids only */

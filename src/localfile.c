@@ -1084,13 +1084,14 @@ lf_write(struct lfile *lf, uint64_t off, const void *buf, uint32_t count,
 
 /* A wire dirent type and qid for one entry, without opening it. */
 static int
-lf_dirent_qid(struct lfile *lf, DIR *d, struct dirent *de, int devidx,
-    int isroot, const struct stat *rs, struct p9_qid *qid, uint8_t *dtype)
+lf_dirent_qid(struct lfile *lf, int dfd, const struct compat_dirent *ce,
+    int devidx, int isroot, const struct stat *rs, struct p9_qid *qid,
+    uint8_t *dtype)
 {
 	struct stat	 sb;
 	int		 idx;
 
-	if (isroot && strcmp(de->d_name, "..") == 0) {
+	if (isroot && strcmp(ce->ce_name, "..") == 0) {
 		/* The root's parent is outside the export: show the root. */
 		if ((idx = lf_devindex(lf->lf_exp, rs->st_dev)) == -1)
 			return EOVERFLOW;
@@ -1100,9 +1101,8 @@ lf_dirent_qid(struct lfile *lf, DIR *d, struct dirent *de, int devidx,
 		*dtype = compat_dtype_to_wire(DT_DIR);
 		return 0;
 	}
-	if (de->d_type == DT_UNKNOWN) {
-		if (fstatat(dirfd(d), de->d_name, &sb,
-		    AT_SYMLINK_NOFOLLOW) == -1)
+	if (ce->ce_type == DT_UNKNOWN) {
+		if (fstatat(dfd, ce->ce_name, &sb, AT_SYMLINK_NOFOLLOW) == -1)
 			return errno;
 		if ((idx = lf_devindex(lf->lf_exp, sb.st_dev)) == -1)
 			return EOVERFLOW;
@@ -1112,70 +1112,40 @@ lf_dirent_qid(struct lfile *lf, DIR *d, struct dirent *de, int devidx,
 		*dtype = compat_dtype_to_wire(IFTODT(sb.st_mode));
 		return 0;
 	}
-	qid->type = de->d_type == DT_DIR ? P9_QTDIR :
-	    de->d_type == DT_LNK ? P9_QTSYMLINK : P9_QTFILE;
+	qid->type = ce->ce_type == DT_DIR ? P9_QTDIR :
+	    ce->ce_type == DT_LNK ? P9_QTSYMLINK : P9_QTFILE;
 	qid->version = 0;
-	qid->path = lf_qpath(devidx, (ino_t)de->d_ino);
-	*dtype = compat_dtype_to_wire(de->d_type);
+	qid->path = lf_qpath(devidx, (ino_t)ce->ce_ino);
+	*dtype = compat_dtype_to_wire(ce->ce_type);
 	return 0;
 }
 
 /*
- * A Treaddir stream: the DIR and the one entry that did not fit in the
- * last reply, kept so the next call sends it without seeking back (a
- * seekdir(3) would throw away the buffered entries and re-read them).
+ * A Treaddir stream lives on the fid's open directory: a dup of lf_ofd
+ * read through compat's directory stream.  The entry that did not fit in
+ * the last reply is pushed back into the stream, so the next call sends
+ * it without seeking (a seek would throw away the buffered entries and
+ * read them again).
  */
-struct lf_dirstream {
-	DIR		*ds_dir;
-	int		 ds_pending;
-	struct p9_qid	 ds_qid;
-	uint64_t	 ds_off;		/* cookie after the entry */
-	uint8_t		 ds_type;
-	char		*ds_name;
-};
-
-static void
-lf_dir_unpend(struct lf_dirstream *ds)
-{
-	free(ds->ds_name);
-	ds->ds_name = NULL;
-	ds->ds_pending = 0;
-}
-
 static void
 lf_dir_free(struct lfile *lf)
 {
-	struct lf_dirstream	*ds = lf->lf_dir;
-
-	if (ds == NULL)
-		return;
-	lf_dir_unpend(ds);
-	(void)closedir(ds->ds_dir);
-	free(ds);
+	compat_dir_close(lf->lf_dir);
 	lf->lf_dir = NULL;
 }
 
 static int
 lf_dir_open(struct lfile *lf)
 {
-	struct lf_dirstream	*ds;
-	int			 fd, err;
+	int	 fd, err;
 
-	if ((ds = calloc(1, sizeof(*ds))) == NULL)
-		return ENOMEM;
-	if ((fd = lf_dupfd(lf->lf_ofd)) == -1) {
-		err = errno;
-		free(ds);
-		return err;
-	}
-	if ((ds->ds_dir = fdopendir(fd)) == NULL) {
+	if ((fd = lf_dupfd(lf->lf_ofd)) == -1)
+		return errno;
+	if ((lf->lf_dir = compat_dir_open(fd)) == NULL) {
 		err = errno;
 		(void)close(fd);
-		free(ds);
 		return err;
 	}
-	rewinddir(ds->ds_dir);
-	lf->lf_dir = ds;
 	lf->lf_dirnext = 0;
 	return 0;
 }
@@ -1184,15 +1154,13 @@ int
 lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
     uint32_t *np)
 {
-	struct lf_dirstream *ds;
+	struct compat_dirent ce;
+	struct compat_dir *d;
 	struct p9_wbuf	 wb;
 	struct p9_qid	 qid;
 	struct stat	 rs;
-	struct dirent	*de;
-	DIR		*d;
-	long		 after;
 	uint8_t		 dtype = P9_L_DT_UNKNOWN;
-	int		 devidx, isroot, err = 0, nent = 0;
+	int		 devidx, isroot, rc, err = 0, nent = 0;
 
 	*np = 0;
 	if (lf->lf_xattr != NULL || lf->lf_omode == LF_NOTOPEN ||
@@ -1207,71 +1175,46 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 		return EOVERFLOW;
 	if (lf->lf_dir == NULL && (err = lf_dir_open(lf)) != 0)
 		return err;
-	ds = lf->lf_dir;
-	d = ds->ds_dir;
+	d = lf->lf_dir;
 	/*
 	 * The offset the last reply ended with continues the stream as it
-	 * is; 0 starts over; anything else is a cookie from telldir().
+	 * is; anything else (0 is the start) is a cookie from an entry.
 	 */
 	if (off != lf->lf_dirnext) {
-		lf_dir_unpend(ds);
-		if (off == 0)
-			rewinddir(d);
-		else
-			seekdir(d, (long)off);
+		if (compat_dir_seek(d, off) == -1)
+			return errno;
 		lf->lf_dirnext = off;
 	}
 
 	p9_winit(&wb, buf, count);
-	if (ds->ds_pending) {
-		if (p9_dirent_put(&wb, &ds->ds_qid, ds->ds_off, ds->ds_type,
-		    ds->ds_name) == 0)
-			return EINVAL;
-		nent++;
-		lf->lf_dirnext = ds->ds_off;
-		lf_dir_unpend(ds);
-	}
 	for (;;) {
-		errno = 0;
-		if ((de = readdir(d)) == NULL) {
-			err = errno;
+		if ((rc = compat_dir_next(d, &ce)) <= 0) {
+			err = rc == 0 ? 0 : errno;
 			break;
 		}
-		if ((after = telldir(d)) == -1) {
-			err = errno;
-			break;
-		}
-		err = lf_dirent_qid(lf, d, de, devidx, isroot, &rs, &qid,
-		    &dtype);
+		err = lf_dirent_qid(lf, compat_dir_fd(d), &ce, devidx, isroot,
+		    &rs, &qid, &dtype);
 		if (err == ENOENT) {
 			/* Gone since getdents(2) saw it. */
 			err = 0;
-			lf->lf_dirnext = (uint64_t)after;
+			lf->lf_dirnext = ce.ce_cookie;
 			continue;
 		}
 		if (err != 0) {
 			/* Try this entry again next time. */
-			seekdir(d, (long)lf->lf_dirnext);
+			compat_dir_unget(d);
 			break;
 		}
-		if (p9_dirent_put(&wb, &qid, (uint64_t)after, dtype,
-		    de->d_name) == 0) {
+		if (p9_dirent_put(&wb, &qid, ce.ce_cookie, dtype,
+		    ce.ce_name) == 0) {
 			/* Keep it for the next call. */
-			if ((ds->ds_name = strdup(de->d_name)) == NULL) {
-				seekdir(d, (long)lf->lf_dirnext);
-				err = ENOMEM;
-			} else {
-				ds->ds_pending = 1;
-				ds->ds_qid = qid;
-				ds->ds_off = (uint64_t)after;
-				ds->ds_type = dtype;
-				if (nent == 0)
-					err = EINVAL;
-			}
+			compat_dir_unget(d);
+			if (nent == 0)
+				err = EINVAL;
 			break;
 		}
 		nent++;
-		lf->lf_dirnext = (uint64_t)after;
+		lf->lf_dirnext = ce.ce_cookie;
 	}
 	/* An error after some entries: send those, the error comes next. */
 	if (nent > 0)
