@@ -8,6 +8,8 @@
  * queued, so a client that pipelines and never reads costs bounded
  * memory, and resumes when the write side drains.
  */
+#include <sys/socket.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,12 @@
 
 #include "fsgoferd.h"
 
+#ifdef MSG_NOSIGNAL
+#define CONN_SENDFLAGS	(MSG_DONTWAIT | MSG_NOSIGNAL)
+#else
+#define CONN_SENDFLAGS	MSG_DONTWAIT	/* SIGPIPE is ignored anyway */
+#endif
+
 /* Before Tversion only a small Tversion can arrive. */
 #define CONN_PREVERSION_MSIZE	8192
 
@@ -26,6 +34,7 @@ static void	conn_readcb(struct bufferevent *, void *);
 static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
+static void	conn_flush_all(int, short, void *);
 
 struct conn *
 conn_new(struct server *srv, int fd, const char *peer)
@@ -43,11 +52,26 @@ conn_new(struct server *srv, int fd, const char *peer)
 	fid_init(&c->c_fids);
 	TAILQ_INIT(&c->c_reqs);
 	TAILQ_INIT(&c->c_batch);
+	TAILQ_INIT(&c->c_done);
+	c->c_direct = 1;
+	if (srv->s_flushev == NULL) {
+		TAILQ_INIT(&srv->s_flushq);
+		srv->s_flushev = event_new(srv->s_base, -1, 0, conn_flush_all,
+		    srv);
+	}
+	if (srv->s_flushev == NULL || (c->c_pend = evbuffer_new()) == NULL) {
+		log_warnx("%s: conn_new: out of memory", peer);
+		close(fd);
+		free(c);
+		return NULL;
+	}
+	/* Threadsafe: workers queue replies on it (conn_send_direct). */
 	c->c_bev = bufferevent_socket_new(srv->s_base, fd,
-	    BEV_OPT_CLOSE_ON_FREE);
+	    BEV_OPT_CLOSE_ON_FREE | BEV_OPT_THREADSAFE);
 	if (c->c_bev == NULL) {
 		log_warnx("%s: bufferevent_socket_new failed", peer);
 		close(fd);
+		evbuffer_free(c->c_pend);
 		free(c);
 		return NULL;
 	}
@@ -91,8 +115,8 @@ conn_can_read(const struct conn *c)
 	 * stopped at the watermark, not at maxreqs times msize.
 	 */
 	out = bufferevent_get_output(c->c_bev);
-	return evbuffer_get_length(out) + c->c_reserved <
-	    c->c_srv->s_lim.l_outhiwat;
+	return evbuffer_get_length(out) + evbuffer_get_length(c->c_pend) +
+	    c->c_reserved < c->c_srv->s_lim.l_outhiwat;
 }
 
 /*
@@ -112,6 +136,46 @@ conn_set_timeout(struct conn *c, int partial)
 		bufferevent_set_timeouts(c->c_bev, NULL, NULL);
 }
 
+/*
+ * Whether workers must wake the loop for each finished request.  Done
+ * requests that came in before the flag went up are not woken for: the
+ * loop asks to be woken for them now.
+ */
+static void
+conn_want_wake(struct conn *c, int on)
+{
+	int	 pending;
+
+	bufferevent_lock(c->c_bev);
+	c->c_wantwake = on;
+	pending = on && !TAILQ_EMPTY(&c->c_done);
+	bufferevent_unlock(c->c_bev);
+	if (pending)
+		work_wake_conn(c->c_srv->s_wq, c);
+}
+
+/*
+ * Loop thread: settle the requests workers finished (their replies are
+ * queued or sent already).  The caller resumes the connection.
+ */
+void
+conn_drain(struct conn *c)
+{
+	struct reqlist	 done;
+	struct req	*r;
+
+	TAILQ_INIT(&done);
+	bufferevent_lock(c->c_bev);
+	TAILQ_CONCAT(&done, &c->c_done, r_qentry);
+	TAILQ_FOREACH(r, &done, r_qentry)
+		r->r_done = 0;
+	bufferevent_unlock(c->c_bev);
+	while ((r = TAILQ_FIRST(&done)) != NULL) {
+		TAILQ_REMOVE(&done, r, r_qentry);
+		dispatch_finish(r);
+	}
+}
+
 /* Take whole frames off the input and dispatch them. */
 static void
 conn_frames(struct conn *c)
@@ -123,6 +187,8 @@ conn_frames(struct conn *c)
 	size_t		 avail, cap;
 
 	c->c_inframes = 1;
+	/* What the client read replies of is settled before it goes on. */
+	conn_drain(c);
 	while (conn_can_read(c)) {
 		avail = evbuffer_get_length(in);
 		if (avail < 4)
@@ -163,15 +229,22 @@ conn_frames(struct conn *c)
 	work_submit(c->c_srv->s_wq, &c->c_batch);
 	c->c_inframes = 0;
 	if (c->c_dead) {
+		conn_drain(c);
 		conn_reap(c);
 		return;
 	}
 	avail = evbuffer_get_length(in);
 	conn_set_timeout(c, avail > 0);
-	if (conn_can_read(c))
+	if (conn_can_read(c)) {
+		c->c_rstopped = 0;
 		bufferevent_enable(c->c_bev, EV_READ);
-	else
+		conn_want_wake(c, 0);
+	} else {
+		c->c_rstopped = 1;
 		bufferevent_disable(c->c_bev, EV_READ);
+		/* Only completions can start reading again. */
+		conn_want_wake(c, 1);
+	}
 }
 
 static void
@@ -228,27 +301,132 @@ conn_free_reply(const void *data, size_t len, void *arg)
 	bufpool_put(srv->s_pool, (void *)data, len);
 }
 
-/* Queue a finished request's reply; the request is not freed here. */
+/*
+ * Queue the reply bytes from off on in out; 0 or -1.  A large reply
+ * (Rread data) is handed over whole, not copied again.
+ */
+static int
+conn_queue(struct req *r, size_t off, struct evbuffer *out)
+{
+	struct conn	*c = r->r_conn;
+
+	if (off == 0 && r->r_out == r->r_outheap && r->r_outheap != NULL) {
+		if (evbuffer_add_reference(out, r->r_outheap, r->r_outlen,
+		    conn_free_reply, c->c_srv) == -1)
+			return -1;
+		r->r_outheap = NULL;
+		r->r_out = NULL;
+		return 0;
+	}
+	return evbuffer_add(out, r->r_out + off, r->r_outlen - off);
+}
+
+/*
+ * Loop thread: queue a finished request's reply; r is not freed here.
+ * Replies collect in c_pend until the loop is done with this round of
+ * callbacks, then go out in one write (conn_flush).
+ */
 void
 conn_reply(struct req *r)
 {
 	struct conn	*c = r->r_conn;
+	struct server	*srv = c->c_srv;
 
 	if (c->c_dead || r->r_outlen == 0)
 		return;
-	/* A large reply (Rread data) is handed over, not copied again. */
-	if (r->r_out == r->r_outheap && r->r_outheap != NULL) {
-		if (evbuffer_add_reference(bufferevent_get_output(c->c_bev),
-		    r->r_outheap, r->r_outlen, conn_free_reply,
-		    c->c_srv) == 0) {
-			r->r_outheap = NULL;
-			r->r_out = NULL;
-			return;
-		}
-	} else if (bufferevent_write(c->c_bev, r->r_out, r->r_outlen) == 0)
+	if (conn_queue(r, 0, c->c_pend) == -1) {
+		log_warnx("%s: cannot queue reply, closing", c->c_peer);
+		conn_close(c, NULL);
 		return;
-	log_warnx("%s: cannot queue reply, closing", c->c_peer);
-	conn_close(c, NULL);
+	}
+	if (!c->c_onflush) {
+		c->c_onflush = 1;
+		TAILQ_INSERT_TAIL(&srv->s_flushq, c, c_fentry);
+		/* Runs in this loop iteration, after the callbacks queued. */
+		event_active(srv->s_flushev, EV_TIMEOUT, 0);
+	}
+}
+
+/*
+ * Loop thread: write c_pend out.  Straight to the socket when nothing is
+ * queued in the bufferevent (no write event, no extra epoll round for
+ * each reply); what the socket does not take moves, without a copy, to
+ * the bufferevent, which writes it when it can.  Under the bufferevent
+ * lock, so a worker's direct send never lands inside a reply.
+ */
+static void
+conn_flush(struct conn *c)
+{
+	struct evbuffer	*out = bufferevent_get_output(c->c_bev);
+
+	if (c->c_onflush) {
+		TAILQ_REMOVE(&c->c_srv->s_flushq, c, c_fentry);
+		c->c_onflush = 0;
+	}
+	if (c->c_dead) {
+		evbuffer_drain(c->c_pend, evbuffer_get_length(c->c_pend));
+		return;
+	}
+	bufferevent_lock(c->c_bev);
+	if (evbuffer_get_length(out) == 0)
+		(void)evbuffer_write(c->c_pend, c->c_fd);
+	if (evbuffer_get_length(c->c_pend) > 0 &&
+	    evbuffer_add_buffer(out, c->c_pend) == -1) {
+		bufferevent_unlock(c->c_bev);
+		log_warnx("%s: cannot queue reply, closing", c->c_peer);
+		conn_close(c, NULL);
+		return;
+	}
+	bufferevent_unlock(c->c_bev);
+	/* Written straight out: the write callback that would restart
+	 * reading stopped for the queued bytes does not come. */
+	if (c->c_rstopped)
+		conn_resume(c);		/* may free c */
+}
+
+static void
+conn_flush_all(int fd, short ev, void *arg)
+{
+	struct server	*srv = arg;
+	struct conn	*c;
+
+	(void)fd;
+	(void)ev;
+	while ((c = TAILQ_FIRST(&srv->s_flushq)) != NULL)
+		conn_flush(c);
+}
+
+/*
+ * Worker, under the bufferevent lock: send r's reply now.  Straight to
+ * the socket when nothing is queued before it, so the loop need not run
+ * for it; what the socket does not take goes to the output buffer, which
+ * the loop writes out.  If even queueing fails, r_replied stays 0 and
+ * the loop tries again (and closes the connection).
+ */
+void
+conn_send_direct(struct req *r)
+{
+	struct conn	*c = r->r_conn;
+	struct bufpool	*bp = c->c_srv->s_pool;
+	ssize_t		 n = 0;
+
+	if (evbuffer_get_length(bufferevent_get_output(c->c_bev)) == 0) {
+		n = send(c->c_fd, r->r_out, r->r_outlen, CONN_SENDFLAGS);
+		/* Full, or broken: the loop's write finds out which. */
+		if (n == -1)
+			n = 0;
+	}
+	if ((size_t)n < r->r_outlen && conn_queue(r, (size_t)n,
+	    bufferevent_get_output(c->c_bev)) == -1)
+		return;
+	r->r_replied = 1;
+	/* A settled request needs its header only: give memory back now,
+	 * not when the loop next looks at this connection. */
+	bufpool_put(bp, r->r_outheap, r->r_outcap);
+	r->r_outheap = NULL;
+	r->r_out = NULL;
+	bufpool_put(bp, r->r_frame, r->r_framecap);
+	r->r_frame = NULL;
 }
 
 /*
@@ -264,6 +442,13 @@ conn_close(struct conn *c, const char *why)
 		log_debug("%s: %s", c->c_peer, why);
 	c->c_dead = 1;
 	bufferevent_disable(c->c_bev, EV_READ | EV_WRITE);
+	/* Workers send nothing more, and wake us for what they finish. */
+	bufferevent_lock(c->c_bev);
+	c->c_direct = 0;
+	c->c_wantwake = 1;
+	bufferevent_unlock(c->c_bev);
+	if (!c->c_inframes)
+		conn_drain(c);
 	conn_reap(c);
 }
 
@@ -278,6 +463,10 @@ conn_free(struct conn *c)
 		c->c_version = NULL;
 	}
 	fid_clear(&c->c_fids);
+	work_forget_conn(srv->s_wq, c);
+	if (c->c_onflush)
+		TAILQ_REMOVE(&srv->s_flushq, c, c_fentry);
+	evbuffer_free(c->c_pend);
 	bufferevent_free(c->c_bev);
 	TAILQ_REMOVE(&srv->s_conns, c, c_entry);
 	srv->s_nconns--;

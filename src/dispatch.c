@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/bufferevent.h>
+
 #include "fsgoferd.h"
 
 /* Which fids a request names, and how it uses them. */
@@ -217,6 +219,27 @@ dispatch_find_tag(struct conn *c, uint16_t tag)
 	return NULL;
 }
 
+/*
+ * Whether a Tflush must wait for old: not if a worker finished it
+ * already (its reply is out; settling it now keeps Rflush behind it);
+ * otherwise the worker that finishes it is told to wake the loop.
+ */
+static int
+dispatch_flush_wait(struct req *old)
+{
+	struct conn	*c = old->r_conn;
+	int		 done;
+
+	bufferevent_lock(c->c_bev);
+	done = old->r_done;
+	if (!done)
+		old->r_wakeloop = 1;
+	bufferevent_unlock(c->c_bev);
+	if (done)
+		conn_drain(c);
+	return !done;
+}
+
 /* Answer on the loop thread without a worker. */
 static void
 dispatch_now(struct req *r, int err)
@@ -330,12 +353,13 @@ dispatch(struct conn *c, struct req *r)
 	switch (t->type) {
 	case P9_TFLUSH:
 		old = dispatch_find_tag(c, t->u.tflush.oldtag);
-		if (old == NULL || old == r) {
-			dispatch_now(r, 0);
+		if (old != NULL && old != r && dispatch_flush_wait(old)) {
+			/* Rflush goes out right after the old request's
+			 * reply, when the loop settles it. */
+			TAILQ_INSERT_TAIL(&old->r_flushes, r, r_fentry);
 			return;
 		}
-		/* Rflush goes out right after the old request's reply. */
-		TAILQ_INSERT_TAIL(&old->r_flushes, r, r_fentry);
+		dispatch_now(r, 0);
 		return;
 	case P9_TAUTH:
 		/*
@@ -374,7 +398,7 @@ dispatch(struct conn *c, struct req *r)
  * waited for it (their Rflush must follow its reply).  Never frees the
  * connection; dispatch_done does that through conn_resume.
  */
-static void
+void
 dispatch_finish(struct req *r)
 {
 	struct conn	*c = r->r_conn;
@@ -398,7 +422,8 @@ dispatch_finish(struct req *r)
 		reply_fcall(r, &rf);
 	}
 	c->c_reserved -= r->r_reserve;
-	conn_reply(r);
+	if (!r->r_replied)
+		conn_reply(r);
 	TAILQ_REMOVE(&c->c_reqs, r, r_entry);
 	c->c_nreqs--;
 	while ((fl = TAILQ_FIRST(&r->r_flushes)) != NULL) {

@@ -538,8 +538,7 @@ main(int argc, char *argv[])
 	if (pthread_mutex_init(&srv.s_xattrlock, NULL) != 0)
 		fatalx("mutex");
 
-	if ((srv.s_base = event_base_new()) == NULL)
-		fatalx("event_base_new");
+	srv.s_base = server_base_new();
 	srv.s_pool = bufpool_new(srv.s_lim.l_maxmsize + 64);
 	/*
 	 * Still root here: the pidfile is written, and the confinement is
@@ -578,6 +577,8 @@ main(int argc, char *argv[])
 		event_free(srv.s_sigev[i]);
 	if (srv.s_stoptimer != NULL)
 		event_free(srv.s_stoptimer);
+	if (srv.s_flushev != NULL)
+		event_free(srv.s_flushev);
 	while ((e = TAILQ_FIRST(&srv.s_exports)) != NULL) {
 		TAILQ_REMOVE(&srv.s_exports, e, e_entry);
 		lf_export_free(e);

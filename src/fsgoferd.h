@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 
@@ -194,6 +195,8 @@ struct server {
 	int			 s_dryrun;	/* -n: parse, bind nothing */
 	struct event		*s_sigev[4];
 	struct event		*s_stoptimer;
+	struct event		*s_flushev;	/* runs conn_flush_all */
+	TAILQ_HEAD(, conn)	 s_flushq;	/* conns with c_pend bytes */
 	pthread_mutex_t		 s_xattrlock;	/* xattr fid buffers */
 	gid_t			*s_groups;	/* the daemon's own groups */
 	int			 s_ngroups;
@@ -256,6 +259,11 @@ struct req {
 	size_t			 r_outcap;	/* what r_outheap was asked for */
 	TAILQ_HEAD(, req)	 r_flushes;	/* Tflush waiting for us */
 	TAILQ_ENTRY(req)	 r_fentry;
+	int			 r_solo;	/* alone on the workers */
+	/* Under the connection's bufferevent lock: */
+	int			 r_replied;	/* a worker queued or sent it */
+	int			 r_done;	/* on c_done */
+	int			 r_wakeloop;	/* a Tflush waits: wake the loop */
 	uint8_t			 r_outbuf[256];
 };
 TAILQ_HEAD(reqlist, req);
@@ -274,9 +282,21 @@ struct conn {
 	int			 c_inframes;	/* inside conn_frames() */
 	size_t			 c_reserved;	/* replies in flight may need */
 	struct reqlist		 c_batch;	/* decoded, for the workers */
+	struct evbuffer		*c_pend;	/* loop's replies, to flush */
+	int			 c_onflush;	/* on s_flushq */
+	int			 c_rstopped;	/* reading off for backpressure */
+	TAILQ_ENTRY(conn)	 c_fentry;
 	struct req		*c_version;	/* Tversion waiting to drain */
 	struct fidtab		 c_fids;
 	struct reqlist		 c_reqs;
+	/* Under the bufferevent's lock, shared with the workers: */
+	struct reqlist		 c_done;	/* finished, not yet settled */
+	int			 c_direct;	/* workers may send replies */
+	int			 c_wantwake;	/* loop waits on completions */
+	atomic_int		 c_wpending;	/* handed to workers, not done */
+	/* Under the work queue's lock: */
+	int			 c_onwake;	/* on the workq's wake list */
+	TAILQ_ENTRY(conn)	 c_wentry;
 };
 
 /* conn.c */
@@ -285,6 +305,8 @@ void		 conn_close(struct conn *, const char *);
 void		 conn_reply(struct req *);
 void		 conn_resume(struct conn *);
 void		 conn_reap(struct conn *);
+void		 conn_drain(struct conn *);
+void		 conn_send_direct(struct req *);
 
 /* listen.c */
 int		 listener_add(struct server *, const char *);
@@ -297,6 +319,7 @@ void		 listener_free(struct listener *);
 /* dispatch.c */
 void		 dispatch(struct conn *, struct req *);
 void		 dispatch_done(struct req *);
+void		 dispatch_finish(struct req *);
 void		 req_free(struct req *);
 void		 version_run(struct conn *);
 
@@ -332,6 +355,8 @@ void		 fid_clear(struct fidtab *);
 struct workq	*work_init(struct server *, int, int);
 void		 work_submit(struct workq *, struct reqlist *);
 void		 work_shutdown(struct workq *);
+void		 work_wake_conn(struct workq *, struct conn *);
+void		 work_forget_conn(struct workq *, struct conn *);
 
 /* parse.c: fsgoferd.conf, and the set-up it shares with the command line */
 struct conf {
@@ -347,6 +372,7 @@ int		 export_setup(struct server *, const char *, const char *,
 /* fsgoferd.c */
 struct export	*export_find(struct server *, const char *);
 void		 server_stop(struct server *);
+struct event_base *server_base_new(void);
 
 /* log.c: the OpenBSD log API. */
 void	log_init(int debug, int facility);

@@ -3,10 +3,28 @@
  * stop.  Apart from main() so unit tests and fuzzers can link them.
  */
 #include <event2/event.h>
+#include <event2/thread.h>
 
 #include <string.h>
 
 #include "fsgoferd.h"
+
+/*
+ * The event base, with libevent's locking on: workers queue replies on a
+ * connection's bufferevent themselves (see work_complete), so bufferevents
+ * and the base must be safe to touch from several threads.
+ */
+struct event_base *
+server_base_new(void)
+{
+	struct event_base	*base;
+
+	if (evthread_use_pthreads() == -1)
+		fatalx("evthread_use_pthreads");
+	if ((base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	return base;
+}
 
 /* An empty aname (the Linux client's default) means the first export. */
 struct export *

@@ -1,8 +1,16 @@
 /*
  * Worker threads for blocking file system calls.  The event loop only
  * frames, decodes and dispatches; every request that touches the file
- * system runs here, and its reply goes back to the loop through a done
- * queue and a wake-up pipe.
+ * system runs here.
+ *
+ * A worker sends its reply itself, under the connection's bufferevent
+ * lock (straight to the socket when nothing is queued before it), and
+ * leaves the request on the connection's done list.  The loop settles
+ * done requests (fids, counters, memory) before it dispatches anything
+ * it reads next, so a client never sees the effects of a reply missing;
+ * it is woken for them only when it waits on them (a Tversion, a Tflush,
+ * reading stopped, a closing connection) or has to send the reply.
+ * That spares a thread hop and a wake-up per request.
  *
  * Fairness: one connection may occupy at most all workers but one, so a
  * client issuing slow requests (a huge write, an fsync) never takes the
@@ -11,9 +19,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 
 #include "fsgoferd.h"
@@ -23,14 +33,17 @@ struct workq {
 	pthread_mutex_t		 w_lock;
 	pthread_cond_t		 w_cv;
 	struct reqlist		 w_queue;	/* submitted, not started */
-	struct reqlist		 w_done;	/* finished, not replied */
+	struct reqlist		 w_done;	/* finished, reply not sent */
+	TAILQ_HEAD(, conn)	 w_wake;	/* conns the loop must drain */
+	int			 w_signaled;	/* w_pipe written, not read */
 	int			 w_stop;
 	int			 w_nthreads;
 	int			 w_percon;	/* running cap per connection */
 	pthread_t		*w_threads;
-	int			 w_wake[2];	/* done queue became non-empty */
+	int			 w_pipe[2];	/* wakes the loop */
 	int			 w_sandbox;	/* confinement handle or -2 */
 	int			 w_ready;	/* threads that entered it */
+	int			 w_idle;	/* threads waiting for a job */
 	struct event		*w_wakeev;
 };
 
@@ -81,13 +94,96 @@ work_pick(struct workq *w)
 	return NULL;
 }
 
+/* Under w_lock: make sure the loop wakes up to look at the lists. */
+static void
+work_signal(struct workq *w)
+{
+	char	 b = 0;
+
+	if (w->w_signaled)
+		return;
+	w->w_signaled = 1;
+	while (write(w->w_pipe[1], &b, 1) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * Ask the loop to drain c.  Called with c's bufferevent lock held (by a
+ * worker) or on the loop: either way c cannot be freed meanwhile.
+ */
+void
+work_wake_conn(struct workq *w, struct conn *c)
+{
+	pthread_mutex_lock(&w->w_lock);
+	if (!c->c_onwake) {
+		TAILQ_INSERT_TAIL(&w->w_wake, c, c_wentry);
+		c->c_onwake = 1;
+		work_signal(w);
+	}
+	pthread_mutex_unlock(&w->w_lock);
+}
+
+/* Loop thread: c is being freed; it must not stay on the wake list. */
+void
+work_forget_conn(struct workq *w, struct conn *c)
+{
+	pthread_mutex_lock(&w->w_lock);
+	if (c->c_onwake) {
+		TAILQ_REMOVE(&w->w_wake, c, c_wentry);
+		c->c_onwake = 0;
+	}
+	pthread_mutex_unlock(&w->w_lock);
+}
+
+/*
+ * The last of a connection's requests on the workers: send the reply
+ * from here and leave r on the connection's done list; 0 if it could
+ * not be sent (a closing connection), and the loop must do it all.
+ */
+static int
+work_reply_direct(struct workq *w, struct req *r)
+{
+	struct conn	*c = r->r_conn;
+
+	bufferevent_lock(c->c_bev);
+	if (c->c_direct && r->r_outlen > 0)
+		conn_send_direct(r);
+	if (!r->r_replied) {
+		bufferevent_unlock(c->c_bev);
+		return 0;
+	}
+	r->r_done = 1;
+	TAILQ_INSERT_TAIL(&c->c_done, r, r_qentry);
+	if (c->c_wantwake || r->r_wakeloop)
+		work_wake_conn(w, c);
+	/* c may be freed once this lock is released: touch it no more. */
+	bufferevent_unlock(c->c_bev);
+	return 1;
+}
+
+/*
+ * A worker finished r.  A client that waits for each reply gets it from
+ * here, a thread hop sooner.  For a pipelining client the loop sends:
+ * it writes every reply finished meanwhile in one call and the client
+ * reads them in one, which matters more to it than the hop.
+ */
+static void
+work_complete(struct workq *w, struct req *r)
+{
+	if (atomic_fetch_sub(&r->r_conn->c_wpending, 1) == 1 &&
+	    r->r_solo && work_reply_direct(w, r))
+		return;
+	pthread_mutex_lock(&w->w_lock);
+	TAILQ_INSERT_TAIL(&w->w_done, r, r_qentry);
+	work_signal(w);
+	pthread_mutex_unlock(&w->w_lock);
+}
+
 static void *
 work_thread(void *arg)
 {
 	struct workq	*w = arg;
 	struct req	*r;
-	int		 wake;
-	char		 c = 0;
 
 	/* Confined before the first request; never serve unconfined. */
 	if (w->w_sandbox >= 0 && compat_sandbox_enter(w->w_sandbox) == -1)
@@ -96,8 +192,11 @@ work_thread(void *arg)
 	w->w_ready++;
 	pthread_cond_broadcast(&w->w_cv);
 	for (;;) {
-		while (!w->w_stop && (r = work_pick(w)) == NULL)
+		while (!w->w_stop && (r = work_pick(w)) == NULL) {
+			w->w_idle++;
 			pthread_cond_wait(&w->w_cv, &w->w_lock);
+			w->w_idle--;
+		}
 		if (w->w_stop)
 			break;
 		pthread_mutex_unlock(&w->w_lock);
@@ -110,24 +209,26 @@ work_thread(void *arg)
 		if (r->r_conn->c_running-- == w->w_percon &&
 		    !TAILQ_EMPTY(&w->w_queue))
 			pthread_cond_signal(&w->w_cv);
-		wake = TAILQ_EMPTY(&w->w_done);
-		TAILQ_INSERT_TAIL(&w->w_done, r, r_qentry);
-		if (wake) {
-			while (write(w->w_wake[1], &c, 1) == -1 &&
-			    errno == EINTR)
-				;
-		}
+		pthread_mutex_unlock(&w->w_lock);
+
+		work_complete(w, r);
+
+		pthread_mutex_lock(&w->w_lock);
 	}
 	pthread_mutex_unlock(&w->w_lock);
 	return NULL;
 }
 
-/* Loop thread: hand finished requests back to their connections. */
+/*
+ * Loop thread: settle what the workers finished, then drain the
+ * connections that asked for it.
+ */
 static void
 work_wake(int fd, short ev, void *arg)
 {
 	struct workq	*w = arg;
 	struct reqlist	 done;
+	struct conn	*c;
 	struct req	*r;
 	char		 buf[64];
 
@@ -136,11 +237,26 @@ work_wake(int fd, short ev, void *arg)
 		;
 	TAILQ_INIT(&done);
 	pthread_mutex_lock(&w->w_lock);
+	w->w_signaled = 0;
 	TAILQ_CONCAT(&done, &w->w_done, r_qentry);
 	pthread_mutex_unlock(&w->w_lock);
+	/* A request keeps its connection: none is freed under us here. */
 	while ((r = TAILQ_FIRST(&done)) != NULL) {
 		TAILQ_REMOVE(&done, r, r_qentry);
 		dispatch_done(r);
+	}
+	/* One at a time: a freed connection takes itself off the list. */
+	for (;;) {
+		pthread_mutex_lock(&w->w_lock);
+		if ((c = TAILQ_FIRST(&w->w_wake)) != NULL) {
+			TAILQ_REMOVE(&w->w_wake, c, c_wentry);
+			c->c_onwake = 0;
+		}
+		pthread_mutex_unlock(&w->w_lock);
+		if (c == NULL)
+			break;
+		conn_drain(c);
+		conn_resume(c);		/* may free c */
 	}
 }
 
@@ -156,17 +272,18 @@ work_init(struct server *srv, int n, int sandbox)
 	w->w_srv = srv;
 	TAILQ_INIT(&w->w_queue);
 	TAILQ_INIT(&w->w_done);
+	TAILQ_INIT(&w->w_wake);
 	if (pthread_mutex_init(&w->w_lock, NULL) != 0 ||
 	    pthread_cond_init(&w->w_cv, NULL) != 0)
 		fatalx("work_init: mutex");
-	if (pipe(w->w_wake) == -1)
+	if (pipe(w->w_pipe) == -1)
 		fatal("work_init: pipe");
 	for (i = 0; i < 2; i++) {
-		if (fcntl(w->w_wake[i], F_SETFL, O_NONBLOCK) == -1 ||
-		    fcntl(w->w_wake[i], F_SETFD, FD_CLOEXEC) == -1)
+		if (fcntl(w->w_pipe[i], F_SETFL, O_NONBLOCK) == -1 ||
+		    fcntl(w->w_pipe[i], F_SETFD, FD_CLOEXEC) == -1)
 			fatal("work_init: fcntl");
 	}
-	w->w_wakeev = event_new(srv->s_base, w->w_wake[0],
+	w->w_wakeev = event_new(srv->s_base, w->w_pipe[0],
 	    EV_READ | EV_PERSIST, work_wake, w);
 	if (w->w_wakeev == NULL || event_add(w->w_wakeev, NULL) == -1)
 		fatalx("work_init: event");
@@ -194,19 +311,29 @@ work_init(struct server *srv, int n, int sandbox)
 void
 work_submit(struct workq *w, struct reqlist *batch)
 {
+	struct conn	*c;
 	struct req	*r;
-	int		 n = 0;
+	int		 i, n = 0;
 
 	TAILQ_FOREACH(r, batch, r_qentry)
 		n++;
 	if (n == 0)
 		return;
+	/*
+	 * A batch is one connection's.  A lone request with nothing else of
+	 * its connection on the workers is a client waiting for each reply:
+	 * its worker sends the reply (work_complete).
+	 */
+	r = TAILQ_FIRST(batch);
+	c = r->r_conn;
+	if (atomic_fetch_add(&c->c_wpending, n) == 0 && n == 1)
+		r->r_solo = 1;
 	pthread_mutex_lock(&w->w_lock);
 	TAILQ_CONCAT(&w->w_queue, batch, r_qentry);
-	if (n == 1)
+	/* One sleeper per job, not all of them: the rest would only wake
+	 * to fight over the lock and find the queue empty. */
+	for (i = 0; i < n && i < w->w_idle; i++)
 		pthread_cond_signal(&w->w_cv);
-	else
-		pthread_cond_broadcast(&w->w_cv);
 	pthread_mutex_unlock(&w->w_lock);
 }
 
@@ -223,8 +350,8 @@ work_shutdown(struct workq *w)
 	for (i = 0; i < w->w_nthreads; i++)
 		pthread_join(w->w_threads[i], NULL);
 	event_free(w->w_wakeev);
-	close(w->w_wake[0]);
-	close(w->w_wake[1]);
+	close(w->w_pipe[0]);
+	close(w->w_pipe[1]);
 	pthread_mutex_destroy(&w->w_lock);
 	pthread_cond_destroy(&w->w_cv);
 	free(w->w_threads);

@@ -91,7 +91,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	    lf_export_init(e) != 0)
 		abort();
 	TAILQ_INSERT_TAIL(&fz_srv.s_exports, e, e_entry);
-	if ((fz_srv.s_base = event_base_new()) == NULL)
+	if ((fz_srv.s_base = server_base_new()) == NULL)
 		abort();
 	fz_srv.s_pool = bufpool_new(fz_srv.s_lim.l_maxmsize + 64);
 	fz_srv.s_wq = work_init(&fz_srv, fz_srv.s_lim.l_workers,
