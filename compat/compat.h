@@ -149,6 +149,13 @@ int	compat_dir_next(struct compat_dir *, struct compat_dirent *);
 void	compat_dir_unget(struct compat_dir *);
 int	compat_dir_fd(const struct compat_dir *);
 
+/*
+ * nowait.c: pread(2) from the page cache only: EAGAIN (or a short count)
+ * where the data is not there, never a wait for the disk.  Always EAGAIN
+ * where the host cannot promise that.
+ */
+ssize_t	compat_pread_nowait(int fd, void *buf, size_t len, off_t off);
+
 /* string.c: the BSD string helpers glibc may lack. */
 #ifndef HAVE_STRLCPY
 size_t	strlcpy(char *, const char *, size_t);

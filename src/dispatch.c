@@ -252,9 +252,10 @@ dispatch_now(struct req *r, int err)
 /*
  * Answer a cheap request on the loop thread, sparing it two thread
  * hops.  Only calls that do no I/O qualify: Tgetattr is an fstat of a
- * descriptor the fid holds, and Tclunk of a plain fid only closes
+ * descriptor the fid holds, Tclunk of a plain fid only closes
  * descriptors (an xattr fid's clunk writes the attribute: a worker does
- * that).  Never when the fid needs other credentials, and never waiting
+ * that), and a small Tread is tried from the page cache, with a read
+ * that fails rather than wait for the disk (ops_read_cached).  Never when the fid needs other credentials, and never waiting
  * for a fid lock: a fid busy on a worker sends the request there.
  */
 static int
@@ -267,6 +268,15 @@ dispatch_inline(struct req *r)
 	    r->r_newfid != NULL)
 		return 0;
 	switch (r->r_t.type) {
+	case P9_TREAD:
+		if (pthread_rwlock_tryrdlock(&f->f_lock) != 0)
+			return 0;
+		rc = ops_read_cached(r);
+		pthread_rwlock_unlock(&f->f_lock);
+		if (rc == 0)
+			return 0;
+		dispatch_done(r);
+		return 1;
 	case P9_TGETATTR:
 		rc = pthread_rwlock_tryrdlock(&f->f_lock);
 		break;

@@ -129,6 +129,8 @@ int	lf_open(struct lfile *, uint32_t wflags, struct p9_qid *);
 int	lf_create(struct lfile *, const char *, uint32_t wflags, uint32_t mode,
 	    gid_t, struct p9_qid *);
 int	lf_read(struct lfile *, uint64_t off, void *, uint32_t, uint32_t *);
+int	lf_read_cached(struct lfile *, uint64_t, void *, uint32_t,
+	    uint32_t *);
 int	lf_write(struct lfile *, uint64_t off, const void *, uint32_t,
 	    uint32_t *);
 int	lf_readdir(struct lfile *, uint64_t off, void *, uint32_t, uint32_t *);
@@ -325,6 +327,7 @@ void		 version_run(struct conn *);
 
 /* ops.c: handlers run on worker threads */
 void		 ops_lookup(uint8_t, void (**)(struct req *));
+int		 ops_read_cached(struct req *);
 void		 reply_fcall(struct req *, struct p9_fcall *);
 void		 reply_error(struct req *, int);
 int		 reply_alloc(struct req *, size_t);

@@ -992,6 +992,37 @@ lf_rw_check(struct lfile *lf, uint64_t off, uint32_t count)
 	return 0;
 }
 
+/*
+ * lf_read, but only from the page cache, for the loop thread: 0 and the
+ * whole count (or up to the end of the file), an errno to reply with, or
+ * EAGAIN when a worker must do the read after all.
+ */
+int
+lf_read_cached(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
+    uint32_t *np)
+{
+	struct stat	 st;
+	ssize_t		 n;
+	int		 err;
+
+	*np = 0;
+	if (lf->lf_xattr != NULL || !S_ISREG(lf->lf_type) || lf->lf_ofd < 0)
+		return EAGAIN;
+	if ((err = lf_rw_check(lf, off, count)) != 0)
+		return err;
+	if (!lf_readable(lf->lf_omode))
+		return EBADF;
+	if ((n = compat_pread_nowait(lf->lf_ofd, buf, count, (off_t)off)) ==
+	    -1)
+		return EAGAIN;
+	/* Short: the end of the file, or only part of it cached. */
+	if ((uint32_t)n < count && (fstat(lf->lf_ofd, &st) == -1 ||
+	    off + (uint64_t)n < (uint64_t)st.st_size))
+		return EAGAIN;
+	*np = (uint32_t)n;
+	return 0;
+}
+
 int
 lf_read(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
     uint32_t *np)

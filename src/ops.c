@@ -12,6 +12,13 @@
 
 #include "fsgoferd.h"
 
+/*
+ * The largest Tread the loop thread answers from the page cache: a copy
+ * this size takes microseconds; larger reads go to the workers, where
+ * their copying delays no other client.
+ */
+#define OPS_READ_INLINE_MAX	(64 * 1024)
+
 /* size[4] type[1] tag[2] count[4]: what precedes Rread/Rreaddir data. */
 #define RDATA_HDRSZ	11
 
@@ -346,6 +353,33 @@ op_read(struct req *r)
 		reply_error(r, err);
 	else
 		reply_data(r, n);
+}
+
+/*
+ * Loop thread, fid read-locked: answer a small Tread from the page cache
+ * and return 1, or return 0 for a worker to do it (data not cached, a
+ * large read, not a plain open file).
+ */
+int
+ops_read_cached(struct req *r)
+{
+	struct lfile	*lf = plain(r->r_fid);
+	uint32_t	 count, n = 0;
+	int		 err;
+
+	count = data_max(r, r->r_t.u.tread.count);
+	if (lf == NULL || count > OPS_READ_INLINE_MAX ||
+	    reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1)
+		return 0;
+	err = lf_read_cached(lf, r->r_t.u.tread.offset,
+	    r->r_out + RDATA_HDRSZ, count, &n);
+	if (err == EAGAIN)
+		return 0;
+	if (err != 0)
+		reply_error(r, err);
+	else
+		reply_data(r, n);
+	return 1;
 }
 
 static void

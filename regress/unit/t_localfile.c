@@ -1668,6 +1668,74 @@ ATF_TC_BODY(rename_race, tc)
 	ex_done(e);
 }
 
+/*
+ * lf_read_cached, the loop thread's read: what the page cache holds in
+ * full, the tail of the file at its end, nothing past it; EAGAIN (for a
+ * worker) for what is not a plain open regular file, or not cached.
+ */
+ATF_TC_WITHOUT_HEAD(read_cached);
+ATF_TC_BODY(read_cached, tc)
+{
+	struct lfile	*root, *lf, *d, *w;
+	char		 buf[64];
+	uint32_t	 n;
+	int		 err;
+#ifdef HAVE_RWF_NOWAIT
+	int		 fd;
+#endif
+
+	ex_setup(0);
+	mkfile(EXPDIR "/f", "0123456789");
+	ATF_REQUIRE(mkdir(EXPDIR "/d", 0755) == 0);
+	root = attach(&ex, NULL);
+	lf = walk_open(root, "f", P9_L_O_RDONLY);
+	w = walk_open(root, "f", P9_L_O_WRONLY);
+	d = walk_open(root, "d", P9_L_O_RDONLY);
+
+	/* Just written: cached, where the host can tell. */
+	err = lf_read_cached(lf, 2, buf, 4, &n);
+#ifdef HAVE_RWF_NOWAIT
+	REQ_OK(err);
+	ATF_CHECK_EQ(n, 4);
+	ATF_CHECK(memcmp(buf, "2345", 4) == 0);
+	/* Across the end: the tail, a short count that is the truth. */
+	REQ_OK(lf_read_cached(lf, 6, buf, sizeof(buf), &n));
+	ATF_CHECK_EQ(n, 4);
+	ATF_CHECK(memcmp(buf, "6789", 4) == 0);
+	REQ_OK(lf_read_cached(lf, 100, buf, sizeof(buf), &n));
+	ATF_CHECK_EQ(n, 0);
+	/* Dropped from the cache (if the file system lets us): a worker's. */
+	fd = open(EXPDIR "/f", O_RDONLY);
+	ATF_REQUIRE(fd != -1);
+	if (fdatasync(fd) == 0 &&
+	    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED) == 0) {
+		err = lf_read_cached(lf, 0, buf, 4, &n);
+		ATF_CHECK_MSG(err == 0 || err == EAGAIN, "got %s",
+		    strerror(err));
+		if (err == 0)
+			ATF_CHECK(memcmp(buf, "0123", 4) == 0);
+	}
+	close(fd);
+#else
+	/* No way to read without waiting: always the worker's. */
+	REQ_ERR(err, EAGAIN);
+#endif
+	/* Not for the cache path at all, or an error to reply with. */
+	REQ_ERR(lf_read_cached(d, 0, buf, sizeof(buf), &n), EAGAIN);
+	REQ_ERR(lf_read_cached(root, 0, buf, sizeof(buf), &n), EAGAIN);
+#ifdef HAVE_RWF_NOWAIT
+	REQ_ERR(lf_read_cached(w, 0, buf, sizeof(buf), &n), EBADF);
+#endif
+	/* Whatever the answer, lf_read agrees with the file. */
+	REQ_OK(lf_read(lf, 0, buf, sizeof(buf), &n));
+	ATF_CHECK_EQ(n, 10);
+	REQ_OK(lf_close(d));
+	REQ_OK(lf_close(w));
+	REQ_OK(lf_close(lf));
+	REQ_OK(lf_close(root));
+	ex_done(&ex);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, name_ok);
@@ -1692,5 +1760,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, readonly);
 	ATF_TP_ADD_TC(tp, unlinked_open);
 	ATF_TP_ADD_TC(tp, rename_race);
+	ATF_TP_ADD_TC(tp, read_cached);
 	return atf_no_error();
 }
