@@ -32,6 +32,13 @@
  */
 int	compat_ctlopen(int dirfd, const char *name, int *fdp, struct stat *st);
 
+/*
+ * ctlopen.c: the same from the kernel's lookup cache only: EAGAIN when
+ * that would need the disk, or where the host cannot promise it.
+ */
+int	compat_ctlopen_cached(int dirfd, const char *name, int *fdp,
+	    struct stat *st);
+
 /* ctlopen.c: 1 if fd can do I/O (not an O_PATH fd), else 0. */
 int	compat_fd_is_io(int fd);
 

@@ -10,7 +10,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
+#if defined(HAVE_OPENAT2_CACHED) && defined(HAVE_O_PATH)
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#endif
 
 #include "compat.h"
 
@@ -83,6 +88,52 @@ compat_ctlopen(int dirfd, const char *name, int *fdp, struct stat *st)
 	}
 	*fdp = fd;
 	return 0;
+}
+
+/*
+ * compat_ctlopen from the kernel's lookup cache only, for a caller that
+ * must not wait for the disk: EAGAIN when the name is not cached, or
+ * when the host cannot look up that way (then always).  Linux 5.12's
+ * openat2(RESOLVE_CACHED); RESOLVE_BENEATH on top, so even a bug that
+ * let ".." or a "/" through could not leave dirfd.  A cached negative
+ * entry is ENOENT at once, like the real lookup.
+ */
+int
+compat_ctlopen_cached(int dirfd, const char *name, int *fdp, struct stat *st)
+{
+#if defined(HAVE_OPENAT2_CACHED) && defined(HAVE_O_PATH)
+	struct open_how	 how;
+	int		 fd, serrno;
+
+	*fdp = -1;
+	memset(&how, 0, sizeof(how));
+	how.flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+	how.resolve = RESOLVE_CACHED | RESOLVE_BENEATH |
+	    RESOLVE_NO_MAGICLINKS;
+	fd = (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	if (fd == -1) {
+		/* Older kernels refuse the flag or the call: not here. */
+		if (errno == ENOSYS || errno == EINVAL || errno == E2BIG ||
+		    errno == EXDEV)
+			errno = EAGAIN;
+		return -1;
+	}
+	if (fstat(fd, st) == -1) {
+		serrno = errno;
+		close(fd);
+		errno = serrno;
+		return -1;
+	}
+	*fdp = fd;
+	return 0;
+#else
+	(void)dirfd;
+	(void)name;
+	(void)st;
+	*fdp = -1;
+	errno = EAGAIN;
+	return -1;
+#endif
 }
 
 int

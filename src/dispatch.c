@@ -254,8 +254,10 @@ dispatch_now(struct req *r, int err)
  * hops.  Only calls that do no I/O qualify: Tgetattr is an fstat of a
  * descriptor the fid holds, Tclunk of a plain fid only closes
  * descriptors (an xattr fid's clunk writes the attribute: a worker does
- * that), and a small Tread is tried from the page cache, with a read
- * that fails rather than wait for the disk (ops_read_cached).  Never when the fid needs other credentials, and never waiting
+ * that), a small Tread is tried from the page cache, with a read that
+ * fails rather than wait for the disk (ops_read_cached), and a Twalk
+ * from the kernel's lookup cache (ops_walk_cached), in trusted mode only
+ * (f_cred NULL: a walk as another user needs a worker's credentials).  Never when the fid needs other credentials, and never waiting
  * for a fid lock: a fid busy on a worker sends the request there.
  */
 static int
@@ -265,9 +267,20 @@ dispatch_inline(struct req *r)
 	int		 rc;
 
 	if (f == NULL || f->f_cred != NULL || r->r_fid2 != NULL ||
-	    r->r_newfid != NULL)
+	    (r->r_newfid != NULL && r->r_t.type != P9_TWALK))
 		return 0;
 	switch (r->r_t.type) {
+	case P9_TWALK:
+		/* Moving the fid itself would close its old file here. */
+		if (r->r_newfid == NULL ||
+		    pthread_rwlock_tryrdlock(&f->f_lock) != 0)
+			return 0;
+		rc = ops_walk_cached(r);
+		pthread_rwlock_unlock(&f->f_lock);
+		if (rc == 0)
+			return 0;
+		dispatch_done(r);
+		return 1;
 	case P9_TREAD:
 		if (pthread_rwlock_tryrdlock(&f->f_lock) != 0)
 			return 0;

@@ -121,6 +121,8 @@ struct lfile {
 int	lf_export_init(struct export *);
 void	lf_export_free(struct export *);
 int	lf_attach(struct export *, uid_t, struct lfile **, struct p9_qid *);
+int	lf_walk_cached(struct lfile *, int, char *const *, struct p9_qid *,
+	    int *, struct lfile **);
 int	lf_walk(struct lfile *, int nwname, char *const *names,
 	    struct p9_qid *qids, int *nqids, struct lfile **);
 int	lf_getattr(struct lfile *, uint64_t mask, struct p9_fcall *rgetattr);
@@ -328,6 +330,7 @@ void		 version_run(struct conn *);
 /* ops.c: handlers run on worker threads */
 void		 ops_lookup(uint8_t, void (**)(struct req *));
 int		 ops_read_cached(struct req *);
+int		 ops_walk_cached(struct req *);
 void		 reply_fcall(struct req *, struct p9_fcall *);
 void		 reply_error(struct req *, int);
 int		 reply_alloc(struct req *, size_t);

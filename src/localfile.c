@@ -261,6 +261,20 @@ lf_link_in(struct lfile *lf)
 	pthread_mutex_unlock(&lf->lf_exp->e_filelock);
 }
 
+/*
+ * e_filelock for a caller that must not wait: a worker may hold it
+ * across a rename(2), which can wait for the disk.
+ */
+static int
+lf_filelock(struct export *e, int nowait)
+{
+	if (!nowait) {
+		pthread_mutex_lock(&e->e_filelock);
+		return 0;
+	}
+	return pthread_mutex_trylock(&e->e_filelock) == 0 ? 0 : EAGAIN;
+}
+
 int
 lf_export_init(struct export *e)
 {
@@ -381,7 +395,7 @@ lf_findname(int dfd, const struct stat *dst, int *pfdp, char **namep,
 /* One step to a named child of the directory at n. */
 static int
 lf_step_name(struct export *e, struct lf_node *n, const char *name,
-    struct p9_qid *qid)
+    struct p9_qid *qid, int cached)
 {
 	struct stat	 st;
 	char		*nm;
@@ -392,7 +406,8 @@ lf_step_name(struct export *e, struct lf_node *n, const char *name,
 	if (n->n_fd < 0)
 		return EACCES;
 	/* compat_ctlopen never opens a device node for I/O. */
-	if (compat_ctlopen(n->n_fd, name, &nfd, &st) == -1)
+	if ((cached ? compat_ctlopen_cached(n->n_fd, name, &nfd, &st) :
+	    compat_ctlopen(n->n_fd, name, &nfd, &st)) == -1)
 		return errno;
 	if (!lf_type_ok(st.st_mode)) {
 		err = EPERM;
@@ -477,9 +492,14 @@ lf_step_dotdot(struct export *e, struct lf_node *n, struct p9_qid *qid)
 	return 0;
 }
 
-int
-lf_walk(struct lfile *lf, int nwname, char *const *names,
-    struct p9_qid *qids, int *nqids, struct lfile **newlf)
+/*
+ * The walk; with cached set, only as far as the kernel's lookup cache
+ * goes without waiting (see lf_walk_cached): EAGAIN otherwise, having
+ * changed nothing.
+ */
+static int
+lf_walk_impl(struct lfile *lf, int nwname, char *const *names,
+    struct p9_qid *qids, int *nqids, struct lfile **newlf, int cached)
 {
 	struct export	*e = lf->lf_exp;
 	struct lf_node	 n;
@@ -492,6 +512,10 @@ lf_walk(struct lfile *lf, int nwname, char *const *names,
 		return EINVAL;
 	if (lf->lf_xattr != NULL)
 		return EBADF;
+	/* ".." may need a directory search to name the parent. */
+	for (i = 0; cached && i < nwname; i++)
+		if (names[i] == NULL || strcmp(names[i], "..") == 0)
+			return EAGAIN;
 	memset(&n, 0, sizeof(n));
 	n.n_fd = n.n_pfd = -1;
 	if (lf->lf_fd >= 0 && (n.n_fd = lf_dupfd(lf->lf_fd)) == -1)
@@ -499,18 +523,31 @@ lf_walk(struct lfile *lf, int nwname, char *const *names,
 	n.n_dev = lf->lf_dev;
 	n.n_ino = lf->lf_ino;
 	n.n_type = lf->lf_type;
-	pthread_mutex_lock(&e->e_filelock);
-	if (lf->lf_name != NULL) {
-		if ((n.n_name = strdup(lf->lf_name)) == NULL)
-			err = ENOMEM;
-		else if ((n.n_pfd = lf_dupfd(lf->lf_pfd)) == -1)
-			err = errno;
-		n.n_pdev = lf->lf_pdev;
-		n.n_pino = lf->lf_pino;
+	/*
+	 * The start's own name and parent are kept only if the walk ends
+	 * where it began (a clone, or only "."): any other step replaces
+	 * them, and copying costs a lock, a dup and a close.
+	 */
+	for (i = 0; i < nwname; i++)
+		if (names[i] == NULL || strcmp(names[i], ".") != 0)
+			break;
+	if (i == nwname) {
+		if ((err = lf_filelock(e, cached)) != 0) {
+			lf_node_free(&n);
+			return err;
+		}
+		if (lf->lf_name != NULL) {
+			if ((n.n_name = strdup(lf->lf_name)) == NULL)
+				err = ENOMEM;
+			else if ((n.n_pfd = lf_dupfd(lf->lf_pfd)) == -1)
+				err = errno;
+			n.n_pdev = lf->lf_pdev;
+			n.n_pino = lf->lf_pino;
+		}
+		pthread_mutex_unlock(&e->e_filelock);
+		if (err != 0)
+			goto fail;
 	}
-	pthread_mutex_unlock(&e->e_filelock);
-	if (err != 0)
-		goto fail;
 
 	for (i = 0; i < nwname; i++) {
 		if (names[i] == NULL) {
@@ -530,7 +567,7 @@ lf_walk(struct lfile *lf, int nwname, char *const *names,
 		else if (strcmp(names[i], ".") == 0)
 			err = lf_step_dot(e, &n, &qids[i]);
 		else
-			err = lf_step_name(e, &n, names[i], &qids[i]);
+			err = lf_step_name(e, &n, names[i], &qids[i], cached);
 		if (err != 0)
 			goto fail;
 		*nqids = i + 1;
@@ -538,6 +575,10 @@ lf_walk(struct lfile *lf, int nwname, char *const *names,
 
 	if ((nlf = lf_alloc(e)) == NULL) {
 		err = ENOMEM;
+		goto fail;
+	}
+	if (cached && (err = lf_filelock(e, 1)) != 0) {
+		free(nlf);
 		goto fail;
 	}
 	nlf->lf_fd = n.n_fd;
@@ -549,13 +590,38 @@ lf_walk(struct lfile *lf, int nwname, char *const *names,
 	nlf->lf_ino = n.n_ino;
 	nlf->lf_type = n.n_type;
 	nlf->lf_uid = lf->lf_uid;
-	lf_link_in(nlf);
+	if (cached) {
+		TAILQ_INSERT_TAIL(&e->e_files, nlf, lf_entry);
+		pthread_mutex_unlock(&e->e_filelock);
+	} else
+		lf_link_in(nlf);
 	*newlf = nlf;
 	return 0;
 
 fail:
+	/* A cached walk that could not finish is redone whole elsewhere. */
+	if (cached && err == EAGAIN)
+		*nqids = 0;
 	lf_node_free(&n);
 	return err;
+}
+
+int
+lf_walk(struct lfile *lf, int nwname, char *const *names,
+    struct p9_qid *qids, int *nqids, struct lfile **newlf)
+{
+	return lf_walk_impl(lf, nwname, names, qids, nqids, newlf, 0);
+}
+
+/*
+ * lf_walk for the loop thread: every name looked up in the kernel's
+ * cache only, no lock waited for.  EAGAIN means a worker must walk.
+ */
+int
+lf_walk_cached(struct lfile *lf, int nwname, char *const *names,
+    struct p9_qid *qids, int *nqids, struct lfile **newlf)
+{
+	return lf_walk_impl(lf, nwname, names, qids, nqids, newlf, 1);
 }
 
 static int

@@ -205,16 +205,19 @@ op_attach(struct req *r)
 	reply_qid(r, 0, &qid);
 }
 
-static void
-op_walk(struct req *r)
+/* Twalk; 0 without a reply if cached and the cache did not suffice. */
+static int
+op_walk_common(struct req *r, int cached)
 {
 	struct p9_fcall	 f;
 	struct lfile	*from, *to = NULL;
 	int		 i, nq = 0, err;
 
 	if ((from = plain(r->r_fid)) == NULL) {
+		if (cached)
+			return 0;
 		reply_error(r, EBADF);
-		return;
+		return 1;
 	}
 	for (i = 0; i < r->r_t.u.twalk.nwname; i++) {
 		/* "." stays and ".." stops at the root: both are safe. */
@@ -222,13 +225,16 @@ op_walk(struct req *r)
 		    strcmp(r->r_t.u.twalk.wname[i], ".") != 0 &&
 		    !lf_name_ok(r->r_t.u.twalk.wname[i])) {
 			reply_error(r, EINVAL);
-			return;
+			return 1;
 		}
 	}
 	memset(&f, 0, sizeof(f));
 	f.type = P9_RWALK;
-	err = lf_walk(from, r->r_t.u.twalk.nwname, r->r_t.u.twalk.wname,
-	    f.u.rwalk.wqid, &nq, &to);
+	err = (cached ? lf_walk_cached : lf_walk)(from,
+	    r->r_t.u.twalk.nwname, r->r_t.u.twalk.wname, f.u.rwalk.wqid, &nq,
+	    &to);
+	if (cached && err == EAGAIN)
+		return 0;
 	if (err != 0) {
 		/* A later element failed: the qids so far, no new fid. */
 		if (nq > 0) {
@@ -237,7 +243,7 @@ op_walk(struct req *r)
 			reply_fcall(r, &f);
 		} else
 			reply_error(r, err);
-		return;
+		return 1;
 	}
 	f.u.rwalk.nwqid = r->r_t.u.twalk.nwname;
 	if (r->r_newfid != NULL)
@@ -247,6 +253,23 @@ op_walk(struct req *r)
 		r->r_fid->f_lf = to;
 	}
 	reply_fcall(r, &f);
+	return 1;
+}
+
+static void
+op_walk(struct req *r)
+{
+	(void)op_walk_common(r, 0);
+}
+
+/*
+ * Loop thread, fid locked: a Twalk the kernel's lookup cache can answer
+ * without waiting; 0 (nothing done) sends it to a worker.
+ */
+int
+ops_walk_cached(struct req *r)
+{
+	return op_walk_common(r, 1);
 }
 
 static void

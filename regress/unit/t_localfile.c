@@ -1736,6 +1736,74 @@ ATF_TC_BODY(read_cached, tc)
 	ex_done(&ex);
 }
 
+/*
+ * lf_walk_cached, the loop thread's walk: the same answers as lf_walk
+ * where the kernel's lookup cache has them, EAGAIN (for a worker, having
+ * made nothing) for "..", and always EAGAIN where the host cannot look
+ * up from the cache only.
+ */
+ATF_TC_WITHOUT_HEAD(walk_cached);
+ATF_TC_BODY(walk_cached, tc)
+{
+	struct p9_qid	 qids[P9_MAXWELEM], q2[P9_MAXWELEM];
+	struct lfile	*root, *nlf, *ref;
+	struct stat	 st;
+	char		*names[3] = { "a", "b", "f" };
+	char		*up[2] = { "a", ".." };
+	char		*missing[2] = { "a", "nope" };
+	char		*dot[1] = { "." };
+	int		 nq, err;
+
+	ex_setup(0);
+	ATF_REQUIRE(mkdir(EXPDIR "/a", 0755) == 0);
+	ATF_REQUIRE(mkdir(EXPDIR "/a/b", 0755) == 0);
+	mkfile(EXPDIR "/a/b/f", "x");
+	ATF_REQUIRE(stat(EXPDIR "/a/b/f", &st) == 0);	/* now cached */
+	root = attach(&ex, NULL);
+
+	err = lf_walk_cached(root, 3, names, qids, &nq, &nlf);
+#if defined(HAVE_OPENAT2_CACHED) && defined(HAVE_O_PATH)
+	REQ_OK(err);
+	ATF_REQUIRE(nlf != NULL);
+	ATF_CHECK_EQ(nq, 3);
+	ATF_CHECK_EQ(qpath_ino(qids[2].path), (uint64_t)st.st_ino);
+	REQ_OK(lf_walk(root, 3, names, q2, &nq, &ref));
+	for (nq = 0; nq < 3; nq++) {
+		ATF_CHECK_EQ(qids[nq].type, q2[nq].type);
+		ATF_CHECK_EQ(qids[nq].path, q2[nq].path);
+	}
+	/* The walked file is a full lfile: it reads like lf_walk's. */
+	ATF_CHECK_EQ(getattr(nlf).u.rgetattr.qid.path,
+	    getattr(ref).u.rgetattr.qid.path);
+	REQ_OK(lf_close(ref));
+	REQ_OK(lf_close(nlf));
+	/* A missing name the cache knows about fails like lf_walk. */
+	ATF_REQUIRE(stat(EXPDIR "/a/nope", &st) == -1);
+	err = lf_walk_cached(root, 2, missing, qids, &nq, &nlf);
+	ATF_CHECK_MSG(err == ENOENT || err == EAGAIN, "got %s",
+	    strerror(err));
+	ATF_CHECK(nlf == NULL);
+	/* "." alone is the start itself. */
+	REQ_OK(lf_walk_cached(root, 1, dot, qids, &nq, &nlf));
+	ATF_CHECK_EQ(nq, 1);
+	REQ_OK(lf_close(nlf));
+#else
+	(void)q2;
+	(void)ref;
+	(void)missing;
+	(void)dot;
+	REQ_ERR(err, EAGAIN);
+	ATF_CHECK(nlf == NULL);
+	ATF_CHECK_EQ(nq, 0);
+#endif
+	/* ".." is always a worker's. */
+	REQ_ERR(lf_walk_cached(root, 2, up, qids, &nq, &nlf), EAGAIN);
+	ATF_CHECK(nlf == NULL);
+	ATF_CHECK_EQ(nq, 0);
+	REQ_OK(lf_close(root));
+	ex_done(&ex);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, name_ok);
@@ -1761,5 +1829,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, unlinked_open);
 	ATF_TP_ADD_TC(tp, rename_race);
 	ATF_TP_ADD_TC(tp, read_cached);
+	ATF_TP_ADD_TC(tp, walk_cached);
 	return atf_no_error();
 }
