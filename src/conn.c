@@ -226,7 +226,15 @@ conn_frames(struct conn *c)
 	}
 	/* Even a connection closing mid-batch lets those finish: they are
 	 * counted in c_nreqs and it is freed only when they are done. */
-	work_submit(c->c_srv->s_wq, &c->c_batch);
+	/*
+	 * Quiet: the batch is all that is in flight and nothing more has
+	 * come in.  A client that waits for each reply looks like that; one
+	 * streaming large writes does not (the next frame is arriving), and
+	 * its worker must not wait on the bufferevent lock this loop holds
+	 * while it reads that frame.
+	 */
+	work_submit(c->c_srv->s_wq, &c->c_batch,
+	    evbuffer_get_length(in) == 0 && c->c_nreqs == 1);
 	c->c_inframes = 0;
 	if (c->c_dead) {
 		conn_drain(c);

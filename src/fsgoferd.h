@@ -359,7 +359,7 @@ void		 fid_clear(struct fidtab *);
 
 /* work.c */
 struct workq	*work_init(struct server *, int, int);
-void		 work_submit(struct workq *, struct reqlist *);
+void		 work_submit(struct workq *, struct reqlist *, int);
 void		 work_shutdown(struct workq *);
 void		 work_wake_conn(struct workq *, struct conn *);
 void		 work_forget_conn(struct workq *, struct conn *);

@@ -309,7 +309,7 @@ work_init(struct server *srv, int n, int sandbox)
  * brought many pipelined requests costs one lock, not one each.
  */
 void
-work_submit(struct workq *w, struct reqlist *batch)
+work_submit(struct workq *w, struct reqlist *batch, int quiet)
 {
 	struct conn	*c;
 	struct req	*r;
@@ -320,13 +320,13 @@ work_submit(struct workq *w, struct reqlist *batch)
 	if (n == 0)
 		return;
 	/*
-	 * A batch is one connection's.  A lone request with nothing else of
-	 * its connection on the workers is a client waiting for each reply:
-	 * its worker sends the reply (work_complete).
+	 * A batch is one connection's.  A lone request from a quiet
+	 * connection, nothing else of it on the workers, is a client waiting
+	 * for each reply: its worker sends the reply (work_complete).
 	 */
 	r = TAILQ_FIRST(batch);
 	c = r->r_conn;
-	if (atomic_fetch_add(&c->c_wpending, n) == 0 && n == 1)
+	if (atomic_fetch_add(&c->c_wpending, n) == 0 && n == 1 && quiet)
 		r->r_solo = 1;
 	pthread_mutex_lock(&w->w_lock);
 	TAILQ_CONCAT(&w->w_queue, batch, r_qentry);
