@@ -27,6 +27,9 @@
 #define CONN_SENDFLAGS	MSG_DONTWAIT	/* SIGPIPE is ignored anyway */
 #endif
 
+/* Replies the loop makes in one batch before it sends them early. */
+#define CONN_EARLY_FLUSH	4
+
 /* Before Tversion only a small Tversion can arrive. */
 #define CONN_PREVERSION_MSIZE	8192
 
@@ -35,6 +38,7 @@ static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
 static void	conn_flush_all(int, short, void *);
+static void	conn_flush(struct conn *);
 
 struct conn *
 conn_new(struct server *srv, int fd, const char *peer)
@@ -223,6 +227,13 @@ conn_frames(struct conn *c)
 		r->r_conn = c;
 		TAILQ_INIT(&r->r_flushes);
 		dispatch(c, r);
+		/*
+		 * A pipelining client gets the first replies of a long batch
+		 * while the rest are made: both ends work at once instead of
+		 * taking turns.
+		 */
+		if (c->c_npend >= CONN_EARLY_FLUSH && !c->c_dead)
+			conn_flush(c);
 	}
 	/* Even a connection closing mid-batch lets those finish: they are
 	 * counted in c_nreqs and it is freed only when they are done. */
@@ -347,6 +358,7 @@ conn_reply(struct req *r)
 		conn_close(c, NULL);
 		return;
 	}
+	c->c_npend++;
 	if (!c->c_onflush) {
 		c->c_onflush = 1;
 		TAILQ_INSERT_TAIL(&srv->s_flushq, c, c_fentry);
@@ -371,6 +383,7 @@ conn_flush(struct conn *c)
 		TAILQ_REMOVE(&c->c_srv->s_flushq, c, c_fentry);
 		c->c_onflush = 0;
 	}
+	c->c_npend = 0;
 	if (c->c_dead) {
 		evbuffer_drain(c->c_pend, evbuffer_get_length(c->c_pend));
 		return;

@@ -252,19 +252,28 @@ dispatch_now(struct req *r, int err)
 /*
  * Answer a cheap request on the loop thread, sparing it two thread
  * hops.  Only calls that do no I/O qualify: Tgetattr is an fstat of a
- * descriptor the fid holds, Tclunk of a plain fid only closes
- * descriptors (an xattr fid's clunk writes the attribute: a worker does
- * that), a small Tread is tried from the page cache, with a read that
+ * descriptor the fid holds, Tclunk only closes descriptors (unless the
+ * file table's lock is busy or an xattr must be written: then a worker
+ * does it), a small Tread is tried from the page cache, with a read that
  * fails rather than wait for the disk (ops_read_cached), and a Twalk
- * from the kernel's lookup cache (ops_walk_cached), in trusted mode only
- * (f_cred NULL: a walk as another user needs a worker's credentials).  Never when the fid needs other credentials, and never waiting
- * for a fid lock: a fid busy on a worker sends the request there.
+ * from the kernel's lookup cache (ops_walk_cached).  Never when the fid
+ * needs other credentials (f_cred: a walk as another user needs a
+ * worker's), and never waiting for a fid lock: a fid busy on a worker
+ * sends the request there.
  */
+static int
+dispatch_getattr(struct req *r)
+{
+	r->r_fn(r);	/* an fstat of a descriptor the fid holds */
+	return 1;
+}
+
 static int
 dispatch_inline(struct req *r)
 {
 	struct fid	*f = r->r_fid;
-	int		 rc;
+	int		(*fn)(struct req *);
+	int		 rc, excl = 0;
 
 	if (f == NULL || f->f_cred != NULL || r->r_fid2 != NULL ||
 	    (r->r_newfid != NULL && r->r_t.type != P9_TWALK))
@@ -272,43 +281,30 @@ dispatch_inline(struct req *r)
 	switch (r->r_t.type) {
 	case P9_TWALK:
 		/* Moving the fid itself would close its old file here. */
-		if (r->r_newfid == NULL ||
-		    pthread_rwlock_tryrdlock(&f->f_lock) != 0)
+		if (r->r_newfid == NULL)
 			return 0;
-		rc = ops_walk_cached(r);
-		pthread_rwlock_unlock(&f->f_lock);
-		if (rc == 0)
-			return 0;
-		dispatch_done(r);
-		return 1;
+		fn = ops_walk_cached;
+		break;
 	case P9_TREAD:
-		if (pthread_rwlock_tryrdlock(&f->f_lock) != 0)
-			return 0;
-		rc = ops_read_cached(r);
-		pthread_rwlock_unlock(&f->f_lock);
-		if (rc == 0)
-			return 0;
-		dispatch_done(r);
-		return 1;
+		fn = ops_read_cached;
+		break;
 	case P9_TGETATTR:
-		rc = pthread_rwlock_tryrdlock(&f->f_lock);
+		fn = dispatch_getattr;
 		break;
 	case P9_TCLUNK:
-		rc = pthread_rwlock_trywrlock(&f->f_lock);
+		fn = ops_clunk_nowait;
+		excl = 1;
 		break;
 	default:
 		return 0;
 	}
-	if (rc != 0)
+	if ((excl ? pthread_rwlock_trywrlock(&f->f_lock) :
+	    pthread_rwlock_tryrdlock(&f->f_lock)) != 0)
 		return 0;
-	/* Under the lock, f_lf and its xattr state are stable. */
-	if (f->f_lf == NULL || (r->r_t.type == P9_TCLUNK &&
-	    f->f_lf->lf_xattr != NULL)) {
-		pthread_rwlock_unlock(&f->f_lock);
-		return 0;
-	}
-	r->r_fn(r);
+	rc = fn(r);
 	pthread_rwlock_unlock(&f->f_lock);
+	if (rc == 0)
+		return 0;	/* it would have to wait: a worker's */
 	dispatch_done(r);
 	return 1;
 }

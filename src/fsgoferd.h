@@ -121,6 +121,7 @@ struct lfile {
 int	lf_export_init(struct export *);
 void	lf_export_free(struct export *);
 int	lf_attach(struct export *, uid_t, struct lfile **, struct p9_qid *);
+int	lf_close_nowait(struct lfile *);
 int	lf_walk_cached(struct lfile *, int, char *const *, struct p9_qid *,
 	    int *, struct lfile **);
 int	lf_walk(struct lfile *, int nwname, char *const *names,
@@ -288,6 +289,7 @@ struct conn {
 	struct reqlist		 c_batch;	/* decoded, for the workers */
 	struct evbuffer		*c_pend;	/* loop's replies, to flush */
 	int			 c_onflush;	/* on s_flushq */
+	int			 c_npend;	/* replies in c_pend */
 	int			 c_rstopped;	/* reading off for backpressure */
 	TAILQ_ENTRY(conn)	 c_fentry;
 	struct req		*c_version;	/* Tversion waiting to drain */
@@ -331,6 +333,7 @@ void		 version_run(struct conn *);
 void		 ops_lookup(uint8_t, void (**)(struct req *));
 int		 ops_read_cached(struct req *);
 int		 ops_walk_cached(struct req *);
+int		 ops_clunk_nowait(struct req *);
 void		 reply_fcall(struct req *, struct p9_fcall *);
 void		 reply_error(struct req *, int);
 int		 reply_alloc(struct req *, size_t);

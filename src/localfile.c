@@ -2064,8 +2064,8 @@ lf_getlock(struct lfile *lf, const void *owner, struct p9_fcall *r)
 	return 0;
 }
 
-int
-lf_close(struct lfile *lf)
+static int
+lf_close_impl(struct lfile *lf, int nowait)
 {
 	struct export	*e;
 	int		 err = 0;
@@ -2073,10 +2073,17 @@ lf_close(struct lfile *lf)
 	if (lf == NULL)
 		return 0;
 	e = lf->lf_exp;
-	if (lf->lf_xattr != NULL && lf->lf_xattr->x_create)
-		err = lf_xattr_commit(lf);
 	/* Off the list first: nobody may borrow a descriptor being closed. */
-	pthread_mutex_lock(&e->e_filelock);
+	if ((err = lf_filelock(e, nowait)) != 0)
+		return err;
+	if (lf->lf_xattr != NULL && lf->lf_xattr->x_create) {
+		/* Writes the attribute: not for a caller that cannot wait. */
+		pthread_mutex_unlock(&e->e_filelock);
+		if (nowait)
+			return EAGAIN;
+		err = lf_xattr_commit(lf);
+		pthread_mutex_lock(&e->e_filelock);
+	}
 	TAILQ_REMOVE(&e->e_files, lf, lf_entry);
 	lf_closefd(&lf->lf_pfd);
 	free(lf->lf_name);
@@ -2094,4 +2101,21 @@ lf_close(struct lfile *lf)
 	}
 	free(lf);
 	return err;
+}
+
+int
+lf_close(struct lfile *lf)
+{
+	return lf_close_impl(lf, 0);
+}
+
+/*
+ * lf_close for the loop thread: EAGAIN, with nothing done, when it would
+ * wait (the file table's lock is held, maybe across a rename, or an
+ * xattr must be written).
+ */
+int
+lf_close_nowait(struct lfile *lf)
+{
+	return lf_close_impl(lf, 1);
 }

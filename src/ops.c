@@ -592,6 +592,20 @@ op_clunk(struct req *r)
 	reply_empty(r, err);
 }
 
+/* Loop thread, fid write-locked: Tclunk, or 0 if it would have to wait. */
+int
+ops_clunk_nowait(struct req *r)
+{
+	int	 err;
+
+	if (r->r_fid->f_lf != NULL &&
+	    (err = lf_close_nowait(r->r_fid->f_lf)) == EAGAIN)
+		return 0;
+	r->r_fid->f_lf = NULL;
+	reply_empty(r, 0);
+	return 1;
+}
+
 static void
 op_readlink(struct req *r)
 {

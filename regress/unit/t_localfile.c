@@ -1804,6 +1804,33 @@ ATF_TC_BODY(walk_cached, tc)
 	ex_done(&ex);
 }
 
+/*
+ * lf_close_nowait, the loop thread's Tclunk: EAGAIN, with the lfile
+ * untouched, while the file table's lock is held elsewhere (a worker's
+ * rename); a real close once it is free.
+ */
+ATF_TC_WITHOUT_HEAD(close_nowait);
+ATF_TC_BODY(close_nowait, tc)
+{
+	struct lfile	*root, *lf;
+	char		 buf[8];
+	uint32_t	 n;
+
+	ex_setup(0);
+	mkfile(EXPDIR "/f", "abc");
+	root = attach(&ex, NULL);
+	lf = walk_open(root, "f", P9_L_O_RDONLY);
+	ATF_REQUIRE(pthread_mutex_lock(&ex.e_filelock) == 0);
+	REQ_ERR(lf_close_nowait(lf), EAGAIN);
+	ATF_REQUIRE(pthread_mutex_unlock(&ex.e_filelock) == 0);
+	/* Still open and usable. */
+	REQ_OK(lf_read(lf, 0, buf, sizeof(buf), &n));
+	ATF_CHECK_EQ(n, 3);
+	REQ_OK(lf_close_nowait(lf));
+	REQ_OK(lf_close(root));
+	ex_done(&ex);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, name_ok);
@@ -1830,5 +1857,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, rename_race);
 	ATF_TP_ADD_TC(tp, read_cached);
 	ATF_TP_ADD_TC(tp, walk_cached);
+	ATF_TP_ADD_TC(tp, close_nowait);
 	return atf_no_error();
 }
