@@ -50,10 +50,26 @@ ctl_unopenable(int e)
 }
 #endif
 
+/* Describe the new fd in *st and hand it out, or close it on error. */
+static int
+ctl_settle(int fd, int *fdp, struct stat *st)
+{
+	int	 serrno;
+
+	if (fstat(fd, st) == -1) {
+		serrno = errno;
+		close(fd);
+		errno = serrno;
+		return -1;
+	}
+	*fdp = fd;
+	return 0;
+}
+
 int
 compat_ctlopen(int dirfd, const char *name, int *fdp, struct stat *st)
 {
-	int	fd, serrno;
+	int	fd;
 
 	*fdp = -1;
 #ifdef HAVE_O_PATH
@@ -80,14 +96,7 @@ compat_ctlopen(int dirfd, const char *name, int *fdp, struct stat *st)
 		return 0;
 	}
 #endif
-	if (fstat(fd, st) == -1) {
-		serrno = errno;
-		close(fd);
-		errno = serrno;
-		return -1;
-	}
-	*fdp = fd;
-	return 0;
+	return ctl_settle(fd, fdp, st);
 }
 
 /*
@@ -103,7 +112,7 @@ compat_ctlopen_cached(int dirfd, const char *name, int *fdp, struct stat *st)
 {
 #if defined(HAVE_OPENAT2_CACHED) && defined(HAVE_O_PATH)
 	struct open_how	 how;
-	int		 fd, serrno;
+	int		 fd;
 
 	*fdp = -1;
 	memset(&how, 0, sizeof(how));
@@ -118,14 +127,7 @@ compat_ctlopen_cached(int dirfd, const char *name, int *fdp, struct stat *st)
 			errno = EAGAIN;
 		return -1;
 	}
-	if (fstat(fd, st) == -1) {
-		serrno = errno;
-		close(fd);
-		errno = serrno;
-		return -1;
-	}
-	*fdp = fd;
-	return 0;
+	return ctl_settle(fd, fdp, st);
 #else
 	(void)dirfd;
 	(void)name;

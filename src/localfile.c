@@ -944,6 +944,21 @@ lf_dircheck(const struct lfile *dir)
 	return 0;
 }
 
+/* Checks before making dir/name: writable export, a directory, a name. */
+static int
+lf_newcheck(struct lfile *dir, const char *name)
+{
+	int	 err;
+
+	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_dircheck(dir)) != 0)
+		return err;
+	if (!lf_name_ok(name))
+		return EINVAL;
+	return 0;
+}
+
 /* Give a new file to the attaching user, as the seed does when root. */
 static int
 lf_chown_new(const struct lfile *dir, int fd, int pfd, const char *name,
@@ -983,12 +998,8 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 	char		*nm = NULL;
 	int		 flags, fd, cfd = -1, err, made = 0;
 
-	if ((err = lf_rocheck(dir)) != 0)
+	if ((err = lf_newcheck(dir, name)) != 0)
 		return err;
-	if ((err = lf_dircheck(dir)) != 0)
-		return err;
-	if (!lf_name_ok(name))
-		return EINVAL;
 	if (acc == P9_L_O_NOACCESS)
 		return EINVAL;
 	flags = lf_hostflags(wflags) & ~O_ACCMODE;
@@ -1360,12 +1371,8 @@ lf_mkdir(struct lfile *dir, const char *name, uint32_t mode, gid_t gid,
 {
 	int	 err;
 
-	if ((err = lf_rocheck(dir)) != 0)
+	if ((err = lf_newcheck(dir, name)) != 0)
 		return err;
-	if ((err = lf_dircheck(dir)) != 0)
-		return err;
-	if (!lf_name_ok(name))
-		return EINVAL;
 	if (mkdirat(dir->lf_fd, name, compat_mode_from_wire(mode) & 07777)
 	    == -1)
 		return errno;
@@ -1378,11 +1385,9 @@ lf_symlink(struct lfile *dir, const char *name, const char *target, gid_t gid,
 {
 	int	 err;
 
-	if ((err = lf_rocheck(dir)) != 0)
+	if ((err = lf_newcheck(dir, name)) != 0)
 		return err;
-	if ((err = lf_dircheck(dir)) != 0)
-		return err;
-	if (!lf_name_ok(name) || target == NULL)
+	if (target == NULL)
 		return EINVAL;
 	if (target[0] == '\0')
 		return ENOENT;
@@ -1400,12 +1405,8 @@ lf_mknod(struct lfile *dir, const char *name, uint32_t mode, uint32_t major,
 	mode_t		 perm, type;
 	int		 fd = -1, err, made = 0;
 
-	if ((err = lf_rocheck(dir)) != 0)
+	if ((err = lf_newcheck(dir, name)) != 0)
 		return err;
-	if ((err = lf_dircheck(dir)) != 0)
-		return err;
-	if (!lf_name_ok(name))
-		return EINVAL;
 	perm = compat_mode_from_wire(mode) & 07777;
 	switch (mode & P9_L_S_IFMT) {
 	case 0:
@@ -1685,12 +1686,8 @@ lf_unlinkat(struct lfile *dir, const char *name, uint32_t wflags)
 {
 	int	 err, hflags;
 
-	if ((err = lf_rocheck(dir)) != 0)
+	if ((err = lf_newcheck(dir, name)) != 0)
 		return err;
-	if ((err = lf_dircheck(dir)) != 0)
-		return err;
-	if (!lf_name_ok(name))
-		return EINVAL;
 	if ((hflags = compat_atflags_from_wire(wflags)) == -1)
 		return EINVAL;
 	return lf_unlink(dir->lf_exp, dir->lf_fd, dir->lf_dev, dir->lf_ino,
