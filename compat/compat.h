@@ -155,6 +155,14 @@ int	compat_dir_seek(struct compat_dir *, uint64_t cookie);
 int	compat_dir_next(struct compat_dir *, struct compat_dirent *);
 void	compat_dir_unget(struct compat_dir *);
 int	compat_dir_fd(const struct compat_dir *);
+/*
+ * 1 if the file system holding directory fd is local and stamps the
+ * directory's change and modification times (to the nanosecond, or at
+ * least the clock tick) on every change to its entries, so that a
+ * listing taken while those stamps stay the same is still its listing;
+ * 0 where that is not known (network and FUSE file systems, overlays).
+ */
+int	compat_dir_cacheable(int fd);
 
 /*
  * nowait.c: pread(2) from the page cache only: EAGAIN (or a short count)

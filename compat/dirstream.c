@@ -216,3 +216,64 @@ compat_dir_fd(const struct compat_dir *cd)
 }
 
 #endif /* HAVE_GETDENTS64 */
+
+/*
+ * Only file systems known to stamp a directory on every entry change
+ * (create, remove, rename in or out, link) and to report those stamps
+ * from the inode, not from a cache that another machine may have made
+ * stale.  NFS, SMB, FUSE and overlays say 0: their directory times can
+ * lag behind what a listing shows.
+ */
+#if defined(HAVE_STATFS_MAGIC)
+#include <sys/vfs.h>
+
+int
+compat_dir_cacheable(int fd)
+{
+	static const unsigned long local[] = {
+		0xef53UL,	/* ext2/3/4 */
+		0x58465342UL,	/* xfs */
+		0x9123683eUL,	/* btrfs */
+		0x01021994UL,	/* tmpfs */
+		0xf2f52010UL,	/* f2fs */
+	};
+	struct statfs	 sf;
+	size_t		 i;
+
+	if (fstatfs(fd, &sf) == -1)
+		return 0;
+	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if ((unsigned long)sf.f_type == local[i])
+			return 1;
+	return 0;
+}
+
+#elif defined(HAVE_STATFS_FSTYPENAME)
+#include <sys/param.h>
+#include <sys/mount.h>
+
+int
+compat_dir_cacheable(int fd)
+{
+	static const char *const local[] = { "ufs", "ffs", "zfs", "tmpfs" };
+	struct statfs	 sf;
+	size_t		 i;
+
+	if (fstatfs(fd, &sf) == -1)
+		return 0;
+	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+		if (strcmp(sf.f_fstypename, local[i]) == 0)
+			return 1;
+	return 0;
+}
+
+#else
+
+int
+compat_dir_cacheable(int fd)
+{
+	(void)fd;
+	return 0;
+}
+
+#endif

@@ -255,8 +255,9 @@ dispatch_now(struct req *r, int err)
  * descriptor the fid holds, Tclunk only closes descriptors (unless the
  * file table's lock is busy or an xattr must be written: then a worker
  * does it), a small Tread is tried from the page cache, with a read that
- * fails rather than wait for the disk (ops_read_cached), and a Twalk
- * from the kernel's lookup cache (ops_walk_cached).  Never when the fid
+ * fails rather than wait for the disk (ops_read_cached), a Twalk from
+ * the kernel's lookup cache (ops_walk_cached) and a Treaddir from the
+ * export's listing cache (ops_readdir_cached).  Never when the fid
  * needs other credentials (f_cred: a walk as another user needs a
  * worker's), and never waiting for a fid lock: a fid busy on a worker
  * sends the request there.
@@ -287,6 +288,10 @@ dispatch_inline(struct req *r)
 		break;
 	case P9_TREAD:
 		fn = ops_read_cached;
+		break;
+	case P9_TREADDIR:
+		fn = ops_readdir_cached;
+		excl = 1;
 		break;
 	case P9_TGETATTR:
 		fn = dispatch_getattr;

@@ -35,7 +35,7 @@ usage(void)
 	    "                [-l listen] [-m msize] [-o limit=value,...] "
 	    "[-p pidfile]\n                [-u user] [-w workers]\n"
 	    "       export options: ro rw trusted user squash=USER[:GROUP] "
-	    "allowdev abortwrite\n"
+	    "allowdev abortwrite\n                       nodircache\n"
 	    "       listen: unix:/path[,mode=0660][,owner=user[:group]] |\n"
 	    "               tcp:HOST:PORT | tcp:[V6ADDR]:PORT\n"
 	    "       limits: maxconn maxfids maxreqs outbuf idle\n");
@@ -113,6 +113,8 @@ export_add(struct server *srv, const char *arg)
 			flags |= EXP_ABORTWRITE;
 		else if (strcmp(o, "allowdev") == 0)
 			flags |= EXP_ALLOWDEV;
+		else if (strcmp(o, "nodircache") == 0)
+			flags |= EXP_NODIRCACHE;
 		else if (strcmp(o, "trusted") == 0)
 			idmode = ID_TRUSTED;
 		else if (strcmp(o, "user") == 0)

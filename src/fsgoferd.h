@@ -52,6 +52,7 @@ struct export {
 #define EXP_ABORTWRITE	0x02		/* debug: abort() on a write to RO */
 #define EXP_ALLOWDEV	0x04		/* Tmknod may make device nodes */
 #define EXP_NOCHOWN	0x08		/* new files keep the host's owner */
+#define EXP_NODIRCACHE	0x10		/* list directories afresh each time */
 	int			 e_idmode;
 #define ID_TRUSTED	0		/* the daemon's credentials (fsgofer) */
 #define ID_USER		1		/* each request as the attaching user */
@@ -67,6 +68,8 @@ struct export {
 	/* Every live lfile, so a rename can update the names below it. */
 	pthread_mutex_t		 e_filelock;
 	TAILQ_HEAD(, lfile)	 e_files;
+
+	struct dircache		*e_dcache;	/* NULL: EXP_NODIRCACHE */
 };
 TAILQ_HEAD(exportlist, export);
 
@@ -108,6 +111,10 @@ struct lfile {
 	/* Treaddir cursor: resumes exactly where the last reply stopped. */
 	struct compat_dir	*lf_dir;	/* stream on a dup of lf_ofd */
 	uint64_t		 lf_dirnext;	/* offset of next entry */
+	int			 lf_dirlost;	/* lf_dir is not at lf_dirnext */
+	struct dclist		*lf_dcl;	/* listing read or being taken */
+	int			 lf_dctake;	/* 1: being taken (dircache.c) */
+	size_t			 lf_dcpos;	/* read: next entry's byte */
 
 	struct lxattr		*lf_xattr;	/* xattr fids only */
 };
@@ -137,6 +144,8 @@ int	lf_read_cached(struct lfile *, uint64_t, void *, uint32_t,
 int	lf_write(struct lfile *, uint64_t off, const void *, uint32_t,
 	    uint32_t *);
 int	lf_readdir(struct lfile *, uint64_t off, void *, uint32_t, uint32_t *);
+int	lf_readdir_cached(struct lfile *, uint64_t, void *, uint32_t,
+	    uint32_t *);
 int	lf_mkdir(struct lfile *, const char *, uint32_t mode, gid_t,
 	    struct p9_qid *);
 int	lf_symlink(struct lfile *, const char *, const char *target, gid_t,
@@ -332,6 +341,7 @@ void		 version_run(struct conn *);
 /* ops.c: handlers run on worker threads */
 void		 ops_lookup(uint8_t, void (**)(struct req *));
 int		 ops_read_cached(struct req *);
+int		 ops_readdir_cached(struct req *);
 int		 ops_walk_cached(struct req *);
 int		 ops_clunk_nowait(struct req *);
 void		 reply_fcall(struct req *, struct p9_fcall *);
@@ -382,6 +392,24 @@ int		 export_setup(struct server *, const char *, const char *,
 struct export	*export_find(struct server *, const char *);
 void		 server_stop(struct server *);
 struct event_base *server_base_new(void);
+
+/*
+ * dircache.c: per-export cache of complete directory listings, valid
+ * while the directory's identity, size and times stay as they were.
+ */
+struct dircache;
+struct dclist;
+struct dircache	*dircache_new(void);
+void		 dircache_free(struct dircache *);
+struct dclist	*dircache_get(struct dircache *, const struct stat *);
+void		 dircache_put(struct dircache *, struct dclist *);
+struct dclist	*dircache_capture(struct dircache *, int dirfd,
+		    const struct stat *);
+int		 dircache_append(struct dclist *, const void *, size_t,
+		    uint32_t nent);
+void		 dircache_publish(struct dircache *, struct dclist *);
+int		 dircache_read(const struct dclist *, size_t *pos, void *,
+		    size_t count, uint64_t *cookie, uint32_t *np);
 
 /* log.c: the OpenBSD log API. */
 void	log_init(int debug, int facility);

@@ -288,12 +288,21 @@ lf_export_init(struct export *e)
 	}
 	e->e_ndevs = 0;
 	TAILQ_INIT(&e->e_files);
+	e->e_dcache = NULL;
+	if ((e->e_flags & EXP_NODIRCACHE) == 0 &&
+	    (e->e_dcache = dircache_new()) == NULL) {
+		pthread_mutex_destroy(&e->e_devlock);
+		pthread_mutex_destroy(&e->e_filelock);
+		return ENOMEM;
+	}
 	return 0;
 }
 
 void
 lf_export_free(struct export *e)
 {
+	dircache_free(e->e_dcache);
+	e->e_dcache = NULL;
 	pthread_mutex_destroy(&e->e_devlock);
 	pthread_mutex_destroy(&e->e_filelock);
 }
@@ -1236,10 +1245,22 @@ lf_dirent_qid(struct lfile *lf, int dfd, const struct compat_dirent *ce,
  * read them again).
  */
 static void
+lf_dc_drop(struct lfile *lf)
+{
+	if (lf->lf_dcl == NULL)
+		return;
+	dircache_put(lf->lf_exp->e_dcache, lf->lf_dcl);
+	lf->lf_dcl = NULL;
+	lf->lf_dctake = 0;
+}
+
+static void
 lf_dir_free(struct lfile *lf)
 {
+	lf_dc_drop(lf);
 	compat_dir_close(lf->lf_dir);
 	lf->lf_dir = NULL;
+	lf->lf_dirlost = 0;
 }
 
 static int
@@ -1258,6 +1279,53 @@ lf_dir_open(struct lfile *lf)
 	return 0;
 }
 
+static int
+lf_readdir_check(struct lfile *lf)
+{
+	if (lf->lf_xattr != NULL || lf->lf_omode == LF_NOTOPEN ||
+	    lf->lf_ofd < 0)
+		return EBADF;
+	if (!S_ISDIR(lf->lf_type))
+		return ENOTDIR;
+	return 0;
+}
+
+/*
+ * A Treaddir from the export's listing cache (dircache.c), which never
+ * waits for the disk: at offset 0 if the directory is unchanged since a
+ * complete listing was taken, else where this fid's last cached reply
+ * ended.  EAGAIN: not from the cache, the directory must be read.
+ */
+int
+lf_readdir_cached(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
+    uint32_t *np)
+{
+	struct dircache	*dc = lf->lf_exp->e_dcache;
+	struct dclist	*dl;
+	struct stat	 st;
+	int		 err;
+
+	*np = 0;
+	if ((err = lf_readdir_check(lf)) != 0)
+		return err;
+	if (dc == NULL)
+		return EAGAIN;
+	if (off == 0) {
+		if (fstat(lf->lf_ofd, &st) == -1 ||
+		    (dl = dircache_get(dc, &st)) == NULL)
+			return EAGAIN;
+		lf_dc_drop(lf);
+		lf->lf_dcl = dl;
+		lf->lf_dcpos = 0;
+		/* The stream, if any, stays where it was. */
+		lf->lf_dirlost = 1;
+	} else if (lf->lf_dcl == NULL || lf->lf_dctake ||
+	    off != lf->lf_dirnext)
+		return EAGAIN;
+	return dircache_read(lf->lf_dcl, &lf->lf_dcpos, buf, count,
+	    &lf->lf_dirnext, np);
+}
+
 int
 lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
     uint32_t *np)
@@ -1266,16 +1334,17 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 	struct compat_dir *d;
 	struct p9_wbuf	 wb;
 	struct p9_qid	 qid;
-	struct stat	 rs;
+	struct stat	 rs, st;
 	uint8_t		 dtype = P9_L_DT_UNKNOWN;
-	int		 devidx, isroot, rc, err = 0, nent = 0;
+	int		 devidx, isroot, rc, err = 0, nent = 0, eof = 0;
+	int		 typeless = 0;
 
-	*np = 0;
-	if (lf->lf_xattr != NULL || lf->lf_omode == LF_NOTOPEN ||
-	    lf->lf_ofd < 0)
-		return EBADF;
-	if (!S_ISDIR(lf->lf_type))
-		return ENOTDIR;
+	if ((err = lf_readdir_cached(lf, off, buf, count, np)) != EAGAIN)
+		return err;
+	/* Leaving a cached listing, or a taking it cannot continue. */
+	if (lf->lf_dcl != NULL && (!lf->lf_dctake || off == 0 ||
+	    off != lf->lf_dirnext))
+		lf_dc_drop(lf);
 	if ((err = lf_rootstat(lf->lf_exp, &rs)) != 0)
 		return err;
 	isroot = lf->lf_dev == rs.st_dev && lf->lf_ino == rs.st_ino;
@@ -1288,18 +1357,28 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 	 * The offset the last reply ended with continues the stream as it
 	 * is; anything else (0 is the start) is a cookie from an entry.
 	 */
-	if (off != lf->lf_dirnext) {
+	if (off != lf->lf_dirnext || lf->lf_dirlost) {
 		if (compat_dir_seek(d, off) == -1)
 			return errno;
 		lf->lf_dirnext = off;
+		lf->lf_dirlost = 0;
 	}
+	/* A listing from the start may be kept for the next ones. */
+	if (off == 0 && lf->lf_exp->e_dcache != NULL &&
+	    fstat(lf->lf_ofd, &st) == 0 &&
+	    (lf->lf_dcl = dircache_capture(lf->lf_exp->e_dcache,
+	    compat_dir_fd(d), &st)) != NULL)
+		lf->lf_dctake = 1;
 
 	p9_winit(&wb, buf, count);
 	for (;;) {
 		if ((rc = compat_dir_next(d, &ce)) <= 0) {
 			err = rc == 0 ? 0 : errno;
+			eof = rc == 0;
 			break;
 		}
+		if (ce.ce_type == DT_UNKNOWN)
+			typeless = 1;
 		err = lf_dirent_qid(lf, compat_dir_fd(d), &ce, devidx, isroot,
 		    &rs, &qid, &dtype);
 		if (err == ENOENT) {
@@ -1323,6 +1402,16 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 		}
 		nent++;
 		lf->lf_dirnext = ce.ce_cookie;
+	}
+	if (lf->lf_dcl != NULL) {
+		if (err != 0 || typeless || dircache_append(lf->lf_dcl, buf,
+		    wb.wb_len, (uint32_t)nent) == -1)
+			lf_dc_drop(lf);
+		else if (eof) {
+			dircache_publish(lf->lf_exp->e_dcache, lf->lf_dcl);
+			lf->lf_dcl = NULL;
+			lf->lf_dctake = 0;
+		}
 	}
 	/* An error after some entries: send those, the error comes next. */
 	if (nent > 0)

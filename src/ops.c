@@ -435,6 +435,32 @@ op_write(struct req *r)
 	reply_fcall(r, &f);
 }
 
+/*
+ * Loop thread, fid write-locked (the cursor moves): answer a Treaddir
+ * from the export's listing cache and return 1, or return 0 for a
+ * worker to read the directory.
+ */
+int
+ops_readdir_cached(struct req *r)
+{
+	struct lfile	*lf = plain(r->r_fid);
+	uint32_t	 count, n = 0;
+	int		 err;
+
+	count = data_max(r, r->r_t.u.treaddir.count);
+	if (lf == NULL || reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1)
+		return 0;
+	err = lf_readdir_cached(lf, r->r_t.u.treaddir.offset,
+	    r->r_out + RDATA_HDRSZ, count, &n);
+	if (err == EAGAIN)
+		return 0;
+	if (err != 0)
+		reply_error(r, err);
+	else
+		reply_data(r, n);
+	return 1;
+}
+
 static void
 op_readdir(struct req *r)
 {

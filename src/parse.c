@@ -707,6 +707,8 @@ parse_export(struct parser *p, int line)
 			flags |= EXP_ALLOWDEV;
 		else if (tok_is(t, "abort-write"))
 			flags |= EXP_ABORTWRITE;
+		else if (tok_is(t, "no-dir-cache"))
+			flags |= EXP_NODIRCACHE;
 		else if (tok_is(t, "identity")) {
 			t = tok_next(p);
 			squash = NULL;

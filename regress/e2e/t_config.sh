@@ -50,7 +50,7 @@ allow 127.0.0.0/8
 allow ::1
 export "data" path "$E2E_EXPORT" read-only allow-devices \\
     identity trusted
-export other path $E2E_DIR/other read-write abort-write
+export other path $E2E_DIR/other read-write abort-write no-dir-cache
 export "with \\"quotes\\" # and hash" path "$E2E_DIR/other"
 EOF
 	atf_check -s exit:0 -o empty -e inline:"configuration OK\n" \
@@ -59,7 +59,7 @@ EOF
 	atf_check test ! -e pid
 	# the command line adds to the file (another export, another name)
 	atf_check -s exit:0 -o empty -e inline:"configuration OK\n" \
-	    "$E2E_DAEMON" -n -f good.conf -e "more=$E2E_EXPORT"
+	    "$E2E_DAEMON" -n -f good.conf -e "more=$E2E_EXPORT,nodircache"
 	# and an export name used in both is refused
 	atf_check -s exit:1 -o empty -e save:err \
 	    "$E2E_DAEMON" -n -f good.conf -e "data=$E2E_EXPORT"

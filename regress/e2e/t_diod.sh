@@ -154,6 +154,53 @@ big_dir_cleanup()
 	e2e_stop
 }
 
+atf_test_case dir_changes cleanup
+dir_changes_head()
+{
+	atf_set descr "Directories listed again after they changed on the" \
+	    "host show the change, also when their last listing was kept"
+	atf_set require.progs "diodls"
+	atf_set timeout 300
+}
+dir_changes_check()
+{
+	host_names "$E2E_EXPORT/$1" >"$1.want"
+	d_ls "/$1" | LC_ALL=C sort >"$1.got"
+	atf_check -o file:"$1.want" cat "$1.got"
+}
+dir_changes_body()
+{
+	e2e_init
+	mkdir -p "$E2E_EXPORT"
+	for d in c0 c1 c2 c3 c4; do
+		e2e_many "$E2E_EXPORT/$d" 300
+	done
+	diod_start
+	D_SRV=127.0.0.1:$E2E_PORT
+	# Settled (the daemon keeps listings of directories unchanged for
+	# a while), then listed twice: taken, then from what was kept.
+	sleep 3
+	for d in c0 c1 c2 c3 c4; do
+		dir_changes_check $d
+		dir_changes_check $d
+	done
+	: >"$E2E_EXPORT/c0/new"
+	rm "$E2E_EXPORT/c1/$(ls "$E2E_EXPORT/c1" | head -n 1)"
+	mv "$E2E_EXPORT/c2/$(ls "$E2E_EXPORT/c2" | head -n 1)" \
+	    "$E2E_EXPORT/c2/renamed"
+	mv "$E2E_EXPORT/c3/$(ls "$E2E_EXPORT/c3" | head -n 1)" \
+	    "$E2E_EXPORT/c4/"
+	for d in c0 c1 c2 c3 c4; do
+		dir_changes_check $d
+	done
+	d_ls /c2 | grep -qx renamed || atf_fail "c2/renamed not listed"
+	e2e_alive
+}
+dir_changes_cleanup()
+{
+	e2e_stop
+}
+
 atf_test_case big_file cleanup
 big_file_head()
 {
@@ -186,5 +233,6 @@ atf_init_test_cases()
 {
 	atf_add_test_case small_tree
 	atf_add_test_case big_dir
+	atf_add_test_case dir_changes
 	atf_add_test_case big_file
 }

@@ -660,6 +660,168 @@ ATF_TC_BODY(readdir_large, tc)
 	ex_done(e);
 }
 
+/* Two listings match entry for entry: names, cookies, types and qids. */
+static void
+dent_same(const struct dent *a, int na, const struct dent *b, int nb,
+    const char *what)
+{
+	int	 i;
+
+	ATF_REQUIRE_EQ_MSG(na, nb, "%s: %d entries, want %d", what, na, nb);
+	for (i = 0; i < na; i++) {
+		ATF_REQUIRE_STREQ_MSG(a[i].name, b[i].name, "%s: entry %d",
+		    what, i);
+		ATF_REQUIRE_EQ_MSG(a[i].off, b[i].off, "%s: %s's cookie",
+		    what, a[i].name);
+		ATF_REQUIRE_EQ(a[i].type, b[i].type);
+		ATF_REQUIRE_EQ(a[i].qid.type, b[i].qid.type);
+		ATF_REQUIRE_EQ(a[i].qid.path, b[i].qid.path);
+	}
+}
+
+#define DC_NDIRS	5
+#define DC_NFILES	300
+
+/* List path afresh through a new fid; keeps the fid open in *dp. */
+static int
+list_fid(struct lfile *root, const char *path, uint32_t count,
+    struct dent *out, struct lfile **dp)
+{
+	*dp = walk_open(root, path, P9_L_O_RDONLY);
+	return readdir_all(*dp, count, out, DC_NFILES + 10);
+}
+
+ATF_TC(readdir_cache);
+ATF_TC_HEAD(readdir_cache, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "A settled directory's listing is "
+	    "kept and reused, and every change to its entries ends that");
+}
+ATF_TC_BODY(readdir_cache, tc)
+{
+	struct export	*e = ex_setup(0), *ref, exref;
+	struct lfile	*root, *rroot, *d, *old;
+	struct dent	*a, *b, *want;
+	uint8_t		 buf[4096];
+	uint32_t	 n;
+	char		 path[128];
+	int		 i, k, na, nb, nw;
+
+	ATF_REQUIRE((a = calloc(DC_NFILES + 10, sizeof(*a))) != NULL);
+	ATF_REQUIRE((b = calloc(DC_NFILES + 10, sizeof(*b))) != NULL);
+	ATF_REQUIRE((want = calloc(DC_NFILES + 10, sizeof(*want))) != NULL);
+	for (k = 0; k < DC_NDIRS; k++) {
+		snprintf(path, sizeof(path), EXPDIR "/big%d", k);
+		ATF_REQUIRE(mkdir(path, 0755) == 0);
+		for (i = 0; i < DC_NFILES; i++) {
+			snprintf(path, sizeof(path), EXPDIR "/big%d/f%04d",
+			    k, i);
+			mkfile(path, NULL);
+		}
+	}
+	if (!compat_dir_cacheable(e->e_rootfd))
+		atf_tc_skip("listings are not kept on this file system");
+	/* The same tree without the cache, read the hard way. */
+	ref = ex_setup_flags(&exref, EXP_NODIRCACHE);
+	root = attach(e, NULL);
+	rroot = attach(ref, NULL);
+
+	/* Changed in the last seconds: not kept, every listing reads. */
+	na = list_fid(root, "big0", 4096, a, &d);
+	REQ_OK(lf_close(d));
+	nb = list_fid(root, "big0", 4096, b, &d);
+	ATF_CHECK_MSG(d->lf_dir != NULL, "a young directory was not read");
+	REQ_OK(lf_close(d));
+	dent_same(a, na, b, nb, "young");
+	ATF_CHECK_EQ(na, DC_NFILES + 2);
+
+	/* Settled: the first complete listing is kept for the next. */
+	sleep(3);
+	for (k = 0; k < DC_NDIRS; k++) {
+		snprintf(path, sizeof(path), "big%d", k);
+		na = list_fid(root, path, 4096, a, &d);
+		ATF_CHECK(d->lf_dir != NULL);
+		REQ_OK(lf_close(d));
+		nb = list_fid(root, path, 1000, b, &d);
+		ATF_CHECK_MSG(d->lf_dir == NULL, "%s: read again", path);
+		REQ_OK(lf_close(d));
+		nw = list_fid(rroot, path, 1000, want, &d);
+		ATF_CHECK(d->lf_dir != NULL);
+		REQ_OK(lf_close(d));
+		dent_same(a, na, want, nw, "taken");
+		dent_same(b, nb, want, nw, "kept");
+	}
+
+	/* From the cache: a mid-listing cookie on a new fid, too-small
+	 * counts, the cursor's own continuation. */
+	nw = list_fid(rroot, "big0", 4096, want, &d);
+	REQ_OK(lf_close(d));
+	d = walk_open(root, "big0", P9_L_O_RDONLY);
+	REQ_ERR(lf_readdir(d, 0, buf, 10, &n), EINVAL);
+	REQ_OK(lf_readdir_cached(d, 0, buf, 13 + 8 + 1 + 2 + 5, &n));
+	ATF_CHECK(n > 0);
+	REQ_OK(lf_readdir_cached(d, want[0].off, buf, sizeof(buf), &n));
+	ATF_CHECK(n > 0);
+	/* Not where this fid's cursor is: the directory is read. */
+	REQ_ERR(lf_readdir_cached(d, want[100].off, buf, sizeof(buf), &n),
+	    EAGAIN);
+	REQ_OK(lf_readdir(d, want[100].off, buf, sizeof(buf), &n));
+	{
+		struct p9_rbuf	rb;
+
+		p9_rinit(&rb, buf, n);
+		ATF_REQUIRE(p9_dirent_get(&rb, &b[0].qid, &b[0].off,
+		    &b[0].type, b[0].name, sizeof(b[0].name)) == 0);
+		ATF_CHECK_STREQ(b[0].name, want[101].name);
+	}
+	REQ_OK(lf_close(d));
+
+	/* A fid half-way through a kept listing when it changes reads on
+	 * to the end of what it started. */
+	old = walk_open(root, "big4", P9_L_O_RDONLY);
+	REQ_OK(lf_readdir(old, 0, buf, 200, &n));
+	ATF_CHECK(n > 0 && old->lf_dir == NULL);
+
+	/* Every kind of change to the entries is seen at the next start. */
+	ATF_REQUIRE(unlink(EXPDIR "/big0/f0007") == 0);
+	mkfile(EXPDIR "/big1/added", NULL);
+	ATF_REQUIRE(rename(EXPDIR "/big2/f0003", EXPDIR "/big2/renamed") ==
+	    0);
+	ATF_REQUIRE(rename(EXPDIR "/big3/f0004", EXPDIR "/moved") == 0);
+	ATF_REQUIRE(unlink(EXPDIR "/big4/f0005") == 0);
+	ATF_REQUIRE(symlink("x", EXPDIR "/big4/f0005") == 0);
+	for (k = 0; k < DC_NDIRS; k++) {
+		snprintf(path, sizeof(path), "big%d", k);
+		na = list_fid(root, path, 1000, a, &d);
+		ATF_CHECK_MSG(d->lf_dir != NULL, "%s: changed, not read",
+		    path);
+		REQ_OK(lf_close(d));
+		nw = list_fid(rroot, path, 1000, want, &d);
+		REQ_OK(lf_close(d));
+		dent_same(a, na, want, nw, path);
+	}
+	ATF_CHECK(dent_find(a, na, "f0005") != -1);
+	ATF_CHECK_EQ(a[dent_find(a, na, "f0005")].type, P9_L_DT_LNK);
+	nb = 0;
+	for (;;) {
+		REQ_OK(lf_readdir(old, old->lf_dirnext, buf, 200, &n));
+		if (n == 0)
+			break;
+		ATF_REQUIRE(++nb < 10000);
+	}
+	ATF_CHECK(old->lf_dir == NULL);
+	REQ_OK(lf_close(old));
+
+	REQ_OK(lf_close(rroot));
+	REQ_OK(lf_close(root));
+	free(a);
+	free(b);
+	free(want);
+	lf_export_free(ref);
+	close(ref->e_rootfd);
+	ex_done(e);
+}
+
 ATF_TC_WITHOUT_HEAD(create);
 ATF_TC_BODY(create, tc)
 {
@@ -1842,6 +2004,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, dev_overflow);
 	ATF_TP_ADD_TC(tp, readdir_small);
 	ATF_TP_ADD_TC(tp, readdir_large);
+	ATF_TP_ADD_TC(tp, readdir_cache);
 	ATF_TP_ADD_TC(tp, create);
 	ATF_TP_ADD_TC(tp, open_modes);
 	ATF_TP_ADD_TC(tp, setattr);
