@@ -61,7 +61,7 @@ start_fsgoferd()
 	local i p=
 
 	"$FSGOFERD" -d -S -m $MSIZE -l tcp:127.0.0.1:0 -e "$EXP" \
-	    </dev/null >"$1" 2>&1 &
+	    -e "nocache=$EXP,nodircache" </dev/null >"$1" 2>&1 &
 	FSG_PID=$!
 	i=0
 	while [ $i -lt 100 ]; do
@@ -166,6 +166,11 @@ run()
 	else
 		port=$DIOD_PORT pid=$DIOD_PID
 	fi
+	# The -nc workloads: fsgoferd's export without the listing cache,
+	# which reads the directory for every listing as diod does.
+	case $lab/$srv in
+	*-nc/fsgoferd)	set -- "$@" -n nocache ;;
+	esac
 	if out=$("$P9BENCH" -a tcp:127.0.0.1:$port -n "$EXP" -d "$EXP" \
 	    -m $MSIZE -p $pid -l "$lab/$srv" "$@" 2>&1); then
 		echo "$out" >>"$RES"
@@ -187,7 +192,9 @@ write4k:-w:write4k:-c:1:-q:16
 write1m:-w:write1m:-c:1:-q:4
 create:-w:create:-c:1:-q:16:-U:remove
 readdir100k:-w:readdir:-N:100000:-c:1:-q:1
-readdir10k:-w:readdir:-N:10000:-c:1:-q:1"
+readdir10k:-w:readdir:-N:10000:-c:1:-q:1
+readdir100k-nc:-w:readdir:-N:100000:-c:1:-q:1
+readdir10k-nc:-w:readdir:-N:10000:-c:1:-q:1"
 
 selected()
 {
