@@ -11,7 +11,7 @@
 #
 #	sh regress/bench/kbench.sh BUILDDIR
 #
-# Knobs: KBENCH_ROUNDS (2), KBENCH_SECS (5, per fio job), KBENCH_FILES
+# Knobs: KBENCH_ROUNDS (4), KBENCH_SECS (5, per fio job), KBENCH_FILES
 # (500, for the metadata jobs), BENCH_DIR (work dir, shared with
 # bench.sh), FSGOFERD, and kernel.subr's FSG_KERNEL_* (accelerator, ...).
 
@@ -23,7 +23,7 @@ KDIR=$HERE/../kernel
 FSGOFERD=${FSGOFERD:-$B/fsgoferd}
 case $FSGOFERD in /*) ;; *) FSGOFERD=$(pwd)/$FSGOFERD ;; esac
 export FSGOFERD
-ROUNDS=${KBENCH_ROUNDS:-2}
+ROUNDS=${KBENCH_ROUNDS:-4}
 SECS=${KBENCH_SECS:-5}
 NFILES=${KBENCH_FILES:-500}
 FSG_KERNEL_MEM=${FSG_KERNEL_MEM:-1024}
