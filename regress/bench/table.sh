@@ -86,7 +86,7 @@ END {
 	print "(ratio: fsgoferd/diod of ops/s; \"m\": of MB/s.  cpu/op: server" \
 	    " CPU seconds per op from /proc/PID/stat, in us)"
 
-	printf "\nreaddir (ms per full listing, median; -nc: fsgoferd's " \
+	printf "\nreaddir (ms per full listing, median; -nc: the fsgoferd " \
 	    "export without the listing cache):\n"
 	for (k = 1; k <= 4; k++) {
 		s = k % 2 ? "fsgoferd" : "diod"
