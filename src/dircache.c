@@ -217,13 +217,20 @@ dircache_capture(struct dircache *dc, int dfd, const struct stat *st)
 	return dl;
 }
 
+/*
+ * Add the entries of one reply to a listing being taken; -1 if it cannot
+ * be kept (too large, no memory, or complete with eof and too small to
+ * be worth keeping: then nothing is copied).
+ */
 int
 dircache_append(struct dclist *dl, const void *ents, size_t len,
-    uint32_t nent)
+    uint32_t nent, int eof)
 {
 	uint8_t	*nb;
 	size_t	 ncap;
 
+	if (eof && dl->dl_nent + nent < DC_MINENTS)
+		return -1;
 	if (len > DC_MAXONE - dl->dl_len)
 		return -1;
 	if (len > dl->dl_cap - dl->dl_len) {

@@ -406,7 +406,7 @@ void		 dircache_put(struct dircache *, struct dclist *);
 struct dclist	*dircache_capture(struct dircache *, int dirfd,
 		    const struct stat *);
 int		 dircache_append(struct dclist *, const void *, size_t,
-		    uint32_t nent);
+		    uint32_t nent, int eof);
 void		 dircache_publish(struct dircache *, struct dclist *);
 int		 dircache_read(const struct dclist *, size_t *pos, void *,
 		    size_t count, uint64_t *cookie, uint32_t *np);

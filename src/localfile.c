@@ -1405,7 +1405,7 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 	}
 	if (lf->lf_dcl != NULL) {
 		if (err != 0 || typeless || dircache_append(lf->lf_dcl, buf,
-		    wb.wb_len, (uint32_t)nent) == -1)
+		    wb.wb_len, (uint32_t)nent, eof) == -1)
 			lf_dc_drop(lf);
 		else if (eof) {
 			dircache_publish(lf->lf_exp->e_dcache, lf->lf_dcl);

@@ -719,6 +719,8 @@ ATF_TC_BODY(readdir_cache, tc)
 			mkfile(path, NULL);
 		}
 	}
+	ATF_REQUIRE(mkdir(EXPDIR "/small", 0755) == 0);
+	mkfile(EXPDIR "/small/a", NULL);
 	if (!compat_dir_cacheable(e->e_rootfd))
 		atf_tc_skip("listings are not kept on this file system");
 	/* The same tree without the cache, read the hard way. */
@@ -751,6 +753,15 @@ ATF_TC_BODY(readdir_cache, tc)
 		dent_same(a, na, want, nw, "taken");
 		dent_same(b, nb, want, nw, "kept");
 	}
+
+	/* A small directory lists fast anyway: it is not kept. */
+	na = list_fid(root, "small", 4096, a, &d);
+	REQ_OK(lf_close(d));
+	nb = list_fid(root, "small", 4096, b, &d);
+	ATF_CHECK_MSG(d->lf_dir != NULL, "a 3-entry listing was kept");
+	REQ_OK(lf_close(d));
+	dent_same(a, na, b, nb, "small");
+	ATF_CHECK_EQ(na, 3);
 
 	/* From the cache: a mid-listing cookie on a new fid, too-small
 	 * counts, the cursor's own continuation. */
