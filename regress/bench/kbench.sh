@@ -1,9 +1,10 @@
 #!/bin/sh
 # The second table of `make -f Makefile.linux bench`: fsgoferd against
 # diod through the Linux kernel 9p client.  A QEMU guest (the kernel
-# test's harness, regress/kernel/*.subr) mounts each server in turn
-# with the same options (trans=tcp, version=9p2000.L, msize=512000,
-# cache=none) and runs fio inside: sequential 1 MiB read and write,
+# test's harness, regress/kernel/*.subr) mounts both servers, which run
+# side by side on one export, with the same options (trans=tcp,
+# version=9p2000.L, msize=512000, cache=none) and runs fio inside, each
+# job on one server and then on the other: sequential 1 MiB read and write,
 # random 4 KiB read and write, and file create/stat/delete (fio's
 # filecreate, filestat and filedelete engines).  fio is dynamically
 # linked: it and its libraries go into a second cpio archive appended to
@@ -81,116 +82,142 @@ if [ "$(stat -c %s "$EXP/bench.64m" 2>/dev/null)" != 67108864 ]; then
 	    exit 1
 fi
 
+# Both servers run side by side and every guest mounts both: fsgoferd
+# where guest.init mounts (/mnt), diod on /mnt2 with the same options.
+# Each fio job runs on one server and right after on the other, A B in
+# odd jobs and B A in even ones, and the other way round in the next
+# round, so that a busy host slows both alike instead of whichever guest
+# it happened to hit.
+kern_server_start fsgoferd "$EXP" "$KW/server-fsgoferd.log" ||
+    { echo "kbench: fsgoferd: $KERN_WHY"; exit 1; }
+FSG_SPID=$KERN_SERVER_PID FSG_KPORT=$KERN_PORT FSG_KANAME=$KERN_ANAME
+rm -f server.pid		# kern_server_stop is diod's below
+if ! kern_server_start diod "$EXP" "$KW/server-diod.log"; then
+	echo "kbench: diod: $KERN_WHY"
+	kill "$FSG_SPID"
+	exit 1
+fi
+DIOD_KPORT=$KERN_PORT DIOD_KANAME=$KERN_ANAME
+
+# kb_jobs first second: one fio job per workload on each server.
+kb_jobs()
+{
+	local i=0 job srv m order
+
+	for job in seqread seqwrite randread randwrite create stat delete; do
+		i=$((i + 1))
+		if [ $((i % 2)) -eq 1 ]; then
+			order="$1 $2"
+		else
+			order="$2 $1"
+		fi
+		for srv in $order; do
+			case $srv in
+			fsgoferd) m='$M' ;;
+			*) m='$M2' ;;
+			esac
+			echo "[$job.$srv]"
+			case $job in
+			seqread|randread)
+				echo "filename=$m/bench.64m" ;;
+			seqwrite)
+				echo "filename=$m/scratch/kb.seqw.$srv" ;;
+			randwrite)
+				echo "filename=$m/scratch/kb.randw.$srv" ;;
+			*)
+				echo "directory=$m/scratch/meta.$srv" ;;
+			esac
+			case $job in
+			seqread)	printf 'rw=read\nbs=1m\nsize=64m\n' ;;
+			seqwrite)	printf 'rw=write\nbs=1m\nsize=64m\n' ;;
+			randread)	printf 'rw=randread\nbs=4k\nsize=64m\n' ;;
+			randwrite)	printf 'rw=randwrite\nbs=4k\nsize=16m\n' ;;
+			create)		printf 'ioengine=filecreate\nrw=write\ncreate_on_open=1\n' ;;
+			stat)		printf 'ioengine=filestat\nrw=read\n' ;;
+			delete)		printf 'ioengine=filedelete\nrw=read\n' ;;
+			esac
+			case $job in
+			seq*|rand*)
+				printf 'time_based\nruntime=%s\n' "$SECS" ;;
+			*)
+				printf 'nrfiles=%s\nfilesize=4k\nbs=4k\nopenfiles=1\n' \
+				    "$NFILES" ;;
+			esac
+		done
+	done
+}
+
 # The guest side: guest.init runs it with the mount point as $1.  One
 # fio process runs every job in turn (stonewall): starting fio with its
 # many libraries costs seconds under TCG.
-cat >"$EXP/kbench.guest.sh" <<EOF
+for first in fsgoferd diod; do
+	if [ $first = fsgoferd ]; then
+		jobs=$(kb_jobs fsgoferd diod)
+	else
+		jobs=$(kb_jobs diod fsgoferd)
+	fi
+	cat >"$EXP/kbench.guest.$first.sh" <<EOF
 M=\$1
-mkdir -p \$M/scratch/meta
+M2=/mnt2
+mkdir -p \$M2
+if ! mount -t 9p -o trans=tcp,port=$DIOD_KPORT,version=9p2000.L,msize=512000,cache=none,aname=$DIOD_KANAME 10.0.2.2 \$M2; then
+	echo "FSG: FAIL mount diod on \$M2"
+	exit 1
+fi
+mkdir -p \$M/scratch/meta.fsgoferd \$M2/scratch/meta.diod
 cat >/tmp/kb.fio <<JOBS
 [global]
 thread
 ioengine=psync
 stonewall
-[seqread]
-filename=\$M/bench.64m
-rw=read
-bs=1m
-size=64m
-time_based
-runtime=$SECS
-[seqwrite]
-filename=\$M/scratch/kb.seqw
-rw=write
-bs=1m
-size=64m
-time_based
-runtime=$SECS
-[randread]
-filename=\$M/bench.64m
-rw=randread
-bs=4k
-size=64m
-time_based
-runtime=$SECS
-[randwrite]
-filename=\$M/scratch/kb.randw
-rw=randwrite
-bs=4k
-size=16m
-time_based
-runtime=$SECS
-[create]
-ioengine=filecreate
-rw=write
-create_on_open=1
-directory=\$M/scratch/meta
-nrfiles=$NFILES
-filesize=4k
-bs=4k
-openfiles=1
-[stat]
-ioengine=filestat
-rw=read
-directory=\$M/scratch/meta
-nrfiles=$NFILES
-filesize=4k
-bs=4k
-openfiles=1
-[delete]
-ioengine=filedelete
-rw=read
-directory=\$M/scratch/meta
-nrfiles=$NFILES
-filesize=4k
-bs=4k
-openfiles=1
+$jobs
 JOBS
 cd /tmp
 if ! /usr/bin/fio --minimal /tmp/kb.fio >/tmp/kb.out 2>&1; then
 	echo "FSG: FAIL fio: \$(tail -n 5 /tmp/kb.out)"
 fi
 awk -F';' '\$1 == 3 {
-    printf "FSG-BENCH: job=%s rkbs=%s riops=%s wkbs=%s wiops=%s\\n",
-    \$3, \$7, \$8, \$48, \$49 }' /tmp/kb.out
-rm -rf \$M/scratch/kb.seqw \$M/scratch/kb.randw \$M/scratch/meta
+    split(\$3, js, ".")
+    printf "FSG-BENCH: label=%s job=%s rkbs=%s riops=%s wkbs=%s wiops=%s\\n",
+    js[2], js[1], \$7, \$8, \$48, \$49 }' /tmp/kb.out
+rm -rf \$M/scratch/kb.seqw.* \$M/scratch/kb.randw.* \$M/scratch/meta.*
+umount \$M2
 EOF
+done
 
-append_base="console=ttyS0 quiet panic=-1 fsg.msize=512000"
-append_base="$append_base fsg.workload=script fsg.script=kbench.guest.sh"
 r=1
 while [ $r -le $ROUNDS ]; do
 	if [ $((r % 2)) -eq 1 ]; then
-		order="fsgoferd diod"
+		first=fsgoferd
 	else
-		order="diod fsgoferd"
+		first=diod
 	fi
-	for s in $order; do
-		if ! kern_server_start $s "$EXP" "$KW/server-$s.log"; then
-			echo "kbench: $s: $KERN_WHY"
-			continue
-		fi
-		t=$(date +%s)
-		kern_boot initrd.gz "$append_base fsg.port=$KERN_PORT fsg.aname=$KERN_ANAME" \
-		    console-$s-$r.log $((SECS * 10 + 600))
-		rc=$?
-		kern_server_stop
-		# KVM that failed its probe once will fail again: skip it.
-		[ "$KERN_ACCEL" = tcg ] && FSG_KERNEL_ACCEL=tcg
-		echo "kbench: round $r $s: guest $(($(date +%s) - t)) s ($KERN_ACCEL)"
-		[ $rc -eq 0 ] || echo "kbench: $s: $KERN_WHY"
-		if grep -q -e '^FSG: FAIL' -e '^FSG-RESULT: FAIL' \
-		    console-$s-$r.log; then
-			echo "kbench: $s round $r failed; console tail:"
-			tail -n 25 console-$s-$r.log
-			echo "kbench: server log tail:"
-			tail -n 5 "$KW/server-$s.log"
-		fi
-		sed -n "s,^FSG-BENCH: ,label=$s ,p" console-$s-$r.log |
-		    tr -d '\r' | tee -a "$RES" | sed 's/^/  /'
-	done
+	append="console=ttyS0 quiet panic=-1 fsg.msize=512000"
+	append="$append fsg.workload=script fsg.script=kbench.guest.$first.sh"
+	append="$append fsg.port=$FSG_KPORT fsg.aname=$FSG_KANAME"
+	t=$(date +%s)
+	kern_boot initrd.gz "$append" console-$r.log $((SECS * 20 + 900))
+	rc=$?
+	# KVM that failed its probe once will fail again: skip it.
+	[ "$KERN_ACCEL" = tcg ] && FSG_KERNEL_ACCEL=tcg
+	echo "kbench: round $r ($first first in odd jobs): guest" \
+	    "$(($(date +%s) - t)) s ($KERN_ACCEL)"
+	[ $rc -eq 0 ] || echo "kbench: round $r: $KERN_WHY"
+	if grep -q -e '^FSG: FAIL' -e '^FSG-RESULT: FAIL' console-$r.log; then
+		echo "kbench: round $r failed; console tail:"
+		tail -n 25 console-$r.log
+		echo "kbench: server log tails:"
+		tail -n 5 "$KW/server-fsgoferd.log" "$KW/server-diod.log"
+	fi
+	sed -n "s,^FSG-BENCH: ,,p" console-$r.log | tr -d '\r' |
+	    tee -a "$RES" | sed 's/^/  /'
+	kill -0 "$FSG_SPID" 2>/dev/null ||
+	    echo "kbench: fsgoferd (pid $FSG_SPID) died during round $r"
 	r=$((r + 1))
 done
+kern_server_stop
+kill "$FSG_SPID" 2>/dev/null
+wait "$FSG_SPID" 2>/dev/null
 kern_qemu_stop
 
 awk '
