@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -123,21 +124,47 @@ conn_can_read(const struct conn *c)
 	    c->c_reserved < c->c_srv->s_lim.l_outhiwat;
 }
 
+/* Milliseconds on a clock no one can set back; 0 if it fails. */
+static int64_t
+conn_now_ms(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * A half-sent frame gets l_idlesecs to complete; an idle connection
  * between frames has no timeout (a mounted, quiet file system is normal).
+ * The time runs from when the frame began, not from the last byte:
+ * libevent's read timeout restarts on every read, so one byte a second
+ * would otherwise hold the connection (and its buffer) for ever.  It
+ * starts again when a frame completes (a client streaming frames always
+ * has the next one half in) and when reading resumes after backpressure
+ * (the wait was ours).  -1: the time is up.
  */
-static void
-conn_set_timeout(struct conn *c, int partial)
+static int
+conn_set_timeout(struct conn *c, int partial, int progress)
 {
 	struct timeval	 tv;
+	int64_t		 now, left;
 
-	if (partial) {
-		tv.tv_sec = c->c_srv->s_lim.l_idlesecs;
-		tv.tv_usec = 0;
-		bufferevent_set_timeouts(c->c_bev, &tv, NULL);
-	} else
+	if (!partial) {
+		c->c_framedl = 0;
 		bufferevent_set_timeouts(c->c_bev, NULL, NULL);
+		return 0;
+	}
+	now = conn_now_ms();
+	if (progress || c->c_framedl == 0)
+		c->c_framedl = now + (int64_t)c->c_srv->s_lim.l_idlesecs * 1000;
+	if ((left = c->c_framedl - now) <= 0)
+		return -1;
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	bufferevent_set_timeouts(c->c_bev, &tv, NULL);
+	return 0;
 }
 
 /*
@@ -189,6 +216,7 @@ conn_frames(struct conn *c)
 	uint8_t		 hdr[5];
 	uint32_t	 size;
 	size_t		 avail, cap;
+	int		 took = 0;
 
 	c->c_inframes = 1;
 	/* What the client read replies of is settled before it goes on. */
@@ -227,6 +255,7 @@ conn_frames(struct conn *c)
 		r->r_conn = c;
 		TAILQ_INIT(&r->r_flushes);
 		dispatch(c, r);
+		took = 1;
 		/*
 		 * A pipelining client gets the first replies of a long batch
 		 * while the rest are made: both ends work at once instead of
@@ -253,13 +282,18 @@ conn_frames(struct conn *c)
 		return;
 	}
 	avail = evbuffer_get_length(in);
-	conn_set_timeout(c, avail > 0);
 	if (conn_can_read(c)) {
+		if (conn_set_timeout(c, avail > 0, took || c->c_rstopped)) {
+			conn_close(c, "timed out in a half-sent frame");
+			return;
+		}
 		c->c_rstopped = 0;
 		bufferevent_enable(c->c_bev, EV_READ);
 		conn_want_wake(c, 0);
 	} else {
 		c->c_rstopped = 1;
+		/* Not reading: no time runs against the client. */
+		conn_set_timeout(c, 0, 0);
 		bufferevent_disable(c->c_bev, EV_READ);
 		/* Only completions can start reading again. */
 		conn_want_wake(c, 1);

@@ -300,6 +300,7 @@ struct conn {
 	int			 c_onflush;	/* on s_flushq */
 	int			 c_npend;	/* replies in c_pend */
 	int			 c_rstopped;	/* reading off for backpressure */
+	int64_t			 c_framedl;	/* half frame due, ms; 0: none */
 	TAILQ_ENTRY(conn)	 c_fentry;
 	struct req		*c_version;	/* Tversion waiting to drain */
 	struct fidtab		 c_fids;

@@ -370,6 +370,45 @@ idle_cleanup()
 	e2e_stop
 }
 
+atf_test_case idle_trickle cleanup
+idle_trickle_head()
+{
+	atf_set descr "-o idle=2: a frame trickled a byte every 0.4 s is" \
+	    "closed about 2 s after it began, not kept open by each byte"
+}
+idle_trickle_body()
+{
+	lim_tree
+	e2e_start_default -o idle=2
+	{
+		printf 'version\nattach 0 root %s\n' "$E2E_EXPORT"
+		printf 'raw u32:100 u8:110 u16:1 u32:0\n'
+		i=0
+		while [ $i -lt 16 ]; do
+			printf 'sleep 400\nraw 00\n'
+			i=$((i + 1))
+		done
+		printf 'expect-close 300\n'
+	} >trickle.in
+	"$E2E_P9C" -t 30 "$E2E_ADDR" <trickle.in >trickle.got 2>&1
+	cat trickle.got >&2
+	# Sends after the close fail ("closed", once or more); a daemon
+	# that restarts the timeout on every byte still has the connection
+	# open 6.4 s in, and expect-close says "open".
+	atf_check -o inline:"Rversion 8192 9P2000.L\nRattach dir\n" \
+	    sed -n 1,2p trickle.got
+	grep -q '^closed$' trickle.got ||
+	    atf_fail "the trickled frame was never closed"
+	if grep -q '^open$' trickle.got; then
+		atf_fail "a frame trickled for 6.4 s was still open (idle=2)"
+	fi
+	lim_ok
+}
+idle_trickle_cleanup()
+{
+	e2e_stop
+}
+
 atf_test_case idle_many cleanup
 idle_many_head()
 {
@@ -533,6 +572,7 @@ atf_init_test_cases()
 	atf_add_test_case throttle_limits
 	atf_add_test_case vanish
 	atf_add_test_case idle
+	atf_add_test_case idle_trickle
 	atf_add_test_case idle_many
 	atf_add_test_case msize
 	atf_add_test_case garbage_flood
