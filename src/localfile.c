@@ -1175,10 +1175,12 @@ lf_write(struct lfile *lf, uint64_t off, const void *buf, uint32_t count,
 		*np = count;
 		return 0;
 	}
+	/* Before the directory check: write(2) on a directory's read-only
+	 * descriptor says EBADF, not EISDIR. */
+	if (lf->lf_omode != LF_NOTOPEN && !lf_writable(lf->lf_omode))
+		return EBADF;
 	if ((err = lf_rw_check(lf, off, count)) != 0)
 		return err;
-	if (!lf_writable(lf->lf_omode))
-		return EBADF;
 	if ((err = lf_rocheck(lf)) != 0)
 		return err;
 	while (done < count) {

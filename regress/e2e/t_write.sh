@@ -798,7 +798,7 @@ Rwrite 3
 Rlerror EBADF
 Rwalk 1 dir
 Rlopen dir 0
-Rlerror EISDIR
+Rlerror EBADF
 Rwalk 1 file
 Rlopen file 0
 Rwrite 9
