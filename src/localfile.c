@@ -445,6 +445,49 @@ fail:
 	return err;
 }
 
+/*
+ * Deepest tree the ancestry check climbs: a path of one-letter names
+ * fills PATH_MAX at about half of this.
+ */
+#define LF_MAXCLIMB	4096
+
+/*
+ * Whether the directory at fd (identity st) still lies inside the export:
+ * its ".." chain reaches the root.  Walking down only ever reaches
+ * directories inside, but a host process (not 9P) may move a directory
+ * out of the export with a fid still in it; without this, ".." from that
+ * fid would climb on into the host's tree.  Only ".." pays for it.
+ */
+static int
+lf_inside(const struct stat *rs, int fd, const struct stat *st)
+{
+	struct stat	 cur, up;
+	int		 cfd = fd, nfd, i, err = EACCES;
+
+	cur = *st;
+	for (i = 0; i < LF_MAXCLIMB; i++) {
+		if (cur.st_dev == rs->st_dev && cur.st_ino == rs->st_ino) {
+			err = 0;
+			break;
+		}
+		if (compat_ctlopen(cfd, "..", &nfd, &up) == -1) {
+			err = errno;
+			break;
+		}
+		if (cfd != fd)
+			lf_closefd(&cfd);
+		cfd = nfd;
+		/* The host's "/" is its own parent: the root was not met. */
+		if (nfd < 0 || (up.st_dev == cur.st_dev &&
+		    up.st_ino == cur.st_ino))
+			break;
+		cur = up;
+	}
+	if (cfd != fd)
+		lf_closefd(&cfd);
+	return err;
+}
+
 /* One step to "..", which never leaves the export root. */
 /* "." names the directory itself: diod's tools walk it to list one. */
 static int
@@ -475,6 +518,12 @@ lf_step_dotdot(struct export *e, struct lf_node *n, struct p9_qid *qid)
 	if (compat_ctlopen(n->n_fd, "..", &nfd, &st) == -1)
 		return errno;
 	if (nfd < 0 || !S_ISDIR(st.st_mode)) {
+		lf_closefd(&nfd);
+		return EACCES;
+	}
+	if ((err = lf_inside(&rs, nfd, &st)) != 0) {
+		log_debug("walk ..: parent not inside the export: %s",
+		    strerror(err));
 		lf_closefd(&nfd);
 		return EACCES;
 	}

@@ -377,6 +377,55 @@ ATF_TC_BODY(walk_dotdot, tc)
 	ex_done(e);
 }
 
+/*
+ * A directory a host process moves out of the export, with a fid still
+ * in it: ".." from there would climb the host's tree.  It is refused;
+ * the fid itself still works.
+ */
+ATF_TC_WITHOUT_HEAD(walk_dotdot_moved);
+ATF_TC_BODY(walk_dotdot_moved, tc)
+{
+	struct export	*e = ex_setup(0);
+	struct lfile	*root, *n, *up = NULL;
+	struct p9_qid	 q, qids[P9_MAXWELEM];
+	char		*dd[] = { ".." }, *dd2[] = { "..", ".." };
+	struct p9_fcall	 r;
+	struct stat	 st;
+	int		 nq;
+
+	ATF_REQUIRE(mkdir(EXPDIR "/m", 0755) == 0);
+	ATF_REQUIRE(mkdir(EXPDIR "/m/n", 0755) == 0);
+	root = attach(e, NULL);
+	n = walk(root, "m/n", NULL);
+	/* Inside, ".." climbs as usual. */
+	up = walk(n, "../..", &q);
+	ATF_REQUIRE(stat(EXPDIR, &st) == 0);
+	ATF_CHECK_EQ(qpath_ino(q.path), (uint64_t)st.st_ino);
+	REQ_OK(lf_close(up));
+
+	ATF_REQUIRE(rename(EXPDIR "/m", "outside-m") == 0);
+	up = NULL;
+	nq = -1;
+	REQ_ERR(lf_walk(n, 1, dd, qids, &nq, &up), EACCES);
+	ATF_CHECK_EQ(nq, 0);
+	ATF_CHECK(up == NULL);
+	REQ_ERR(lf_walk(n, 2, dd2, qids, &nq, &up), EACCES);
+	ATF_CHECK(up == NULL);
+	r = getattr(n);
+	ATF_REQUIRE(stat("outside-m/n", &st) == 0);
+	ATF_CHECK_EQ(qpath_ino(r.u.rgetattr.qid.path), (uint64_t)st.st_ino);
+
+	/* Moved back in, it climbs again. */
+	ATF_REQUIRE(rename("outside-m", EXPDIR "/m") == 0);
+	up = walk(n, "..", &q);
+	ATF_REQUIRE(stat(EXPDIR "/m", &st) == 0);
+	ATF_CHECK_EQ(qpath_ino(q.path), (uint64_t)st.st_ino);
+	REQ_OK(lf_close(up));
+	REQ_OK(lf_close(n));
+	REQ_OK(lf_close(root));
+	ex_done(e);
+}
+
 ATF_TC_WITHOUT_HEAD(walk_symlink);
 ATF_TC_BODY(walk_symlink, tc)
 {
@@ -2011,6 +2060,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, attach_walk_getattr);
 	ATF_TP_ADD_TC(tp, walk_partial);
 	ATF_TP_ADD_TC(tp, walk_dotdot);
+	ATF_TP_ADD_TC(tp, walk_dotdot_moved);
 	ATF_TP_ADD_TC(tp, walk_symlink);
 	ATF_TP_ADD_TC(tp, walk_device);
 	ATF_TP_ADD_TC(tp, dev_overflow);
