@@ -156,13 +156,21 @@ int	compat_dir_next(struct compat_dir *, struct compat_dirent *);
 void	compat_dir_unget(struct compat_dir *);
 int	compat_dir_fd(const struct compat_dir *);
 /*
- * 1 if the file system holding directory fd is local and stamps the
- * directory's change and modification times (to the nanosecond, or at
- * least the clock tick) on every change to its entries, so that a
- * listing taken while those stamps stay the same is still its listing;
- * 0 where that is not known (network and FUSE file systems, overlays).
+ * dirstream.c: 1 if the file system holding fd is a local one known to
+ * behave: it stamps a directory's change and modification times (to the
+ * nanosecond, or at least the clock tick) on every change to its
+ * entries, so a listing taken while those stamps stay the same is still
+ * its listing, and close(2) never waits on another machine or a
+ * user-space server.  0 where that is not known (network and FUSE file
+ * systems, overlays).
  */
-int	compat_dir_cacheable(int fd);
+int	compat_fs_local(int fd);
+
+/*
+ * ctlopen.c: 1 if compat_ctlopen's descriptors are path-only (O_PATH):
+ * closing one never calls into the file system.
+ */
+int	compat_ctl_is_path(void);
 
 /*
  * nowait.c: pread(2) from the page cache only: EAGAIN (or a short count)

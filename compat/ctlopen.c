@@ -139,6 +139,16 @@ compat_ctlopen_cached(int dirfd, const char *name, int *fdp, struct stat *st)
 }
 
 int
+compat_ctl_is_path(void)
+{
+#ifdef HAVE_O_PATH
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+int
 compat_fd_is_io(int fd)
 {
 #ifdef HAVE_O_PATH

@@ -228,7 +228,7 @@ compat_dir_fd(const struct compat_dir *cd)
 #include <sys/vfs.h>
 
 int
-compat_dir_cacheable(int fd)
+compat_fs_local(int fd)
 {
 	static const unsigned long local[] = {
 		0xef53UL,	/* ext2/3/4 */
@@ -253,7 +253,7 @@ compat_dir_cacheable(int fd)
 #include <sys/mount.h>
 
 int
-compat_dir_cacheable(int fd)
+compat_fs_local(int fd)
 {
 	static const char *const local[] = { "ufs", "ffs", "zfs", "tmpfs" };
 	struct statfs	 sf;
@@ -270,7 +270,7 @@ compat_dir_cacheable(int fd)
 #else
 
 int
-compat_dir_cacheable(int fd)
+compat_fs_local(int fd)
 {
 	(void)fd;
 	return 0;

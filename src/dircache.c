@@ -15,7 +15,7 @@
  * least DC_SETTLE_SEC old when it starts, so that a change made later
  * cannot fall into the same clock tick and leave the stamp as it was.
  * Only local file systems whose stamps are known to work that way take
- * part (compat_dir_cacheable).  Entries whose type getdents(2) did not
+ * part (compat_fs_local).  Entries whose type getdents(2) did not
  * know are not cached: their qids came from an fstatat(2) that can
  * change without the directory changing.
  *
@@ -194,7 +194,7 @@ dircache_capture(struct dircache *dc, int dfd, const struct stat *st)
 	/* Too recently changed (or stamped in the future): not yet. */
 	if (newest > now.tv_sec - DC_SETTLE_SEC - 1)
 		return NULL;
-	if (!compat_dir_cacheable(dfd))
+	if (!compat_fs_local(dfd))
 		return NULL;
 	if ((dl = calloc(1, sizeof(*dl))) == NULL)
 		return NULL;

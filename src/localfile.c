@@ -2201,6 +2201,23 @@ lf_getlock(struct lfile *lf, const void *owner, struct p9_fcall *r)
 	return 0;
 }
 
+/*
+ * Whether closing lf's descriptors may wait: close(2) of a file opened
+ * for I/O flushes it to an NFS or SMB server, or to a FUSE daemon, and
+ * waits for the answer.  Path-only control fds never call into the
+ * file system.
+ */
+static int
+lf_close_mayblock(const struct lfile *lf)
+{
+	if (lf->lf_ofd >= 0 && !compat_fs_local(lf->lf_ofd))
+		return 1;
+	if (lf->lf_fd >= 0 && !compat_ctl_is_path() &&
+	    S_ISREG(lf->lf_type) && !compat_fs_local(lf->lf_fd))
+		return 1;
+	return 0;
+}
+
 static int
 lf_close_impl(struct lfile *lf, int nowait)
 {
@@ -2209,6 +2226,9 @@ lf_close_impl(struct lfile *lf, int nowait)
 
 	if (lf == NULL)
 		return 0;
+	/* The loop thread must not wait on another machine. */
+	if (nowait && lf_close_mayblock(lf))
+		return EAGAIN;
 	e = lf->lf_exp;
 	/* Off the list first: nobody may borrow a descriptor being closed. */
 	if ((err = lf_filelock(e, nowait)) != 0)
@@ -2248,8 +2268,8 @@ lf_close(struct lfile *lf)
 
 /*
  * lf_close for the loop thread: EAGAIN, with nothing done, when it would
- * wait (the file table's lock is held, maybe across a rename, or an
- * xattr must be written).
+ * wait (the file table's lock is held, maybe across a rename, an xattr
+ * must be written, or the file lives on a network or FUSE file system).
  */
 int
 lf_close_nowait(struct lfile *lf)
