@@ -105,6 +105,7 @@ struct lfile {
 	ino_t			 lf_ino;
 	mode_t			 lf_type;	/* S_IFMT bits */
 	int			 lf_ofd;	/* open fd or -1 */
+	int			 lf_ofdslow;	/* its close(2) may wait */
 	uint32_t		 lf_omode;	/* wire flags or LF_NOTOPEN */
 	uid_t			 lf_uid;	/* attaching user */
 

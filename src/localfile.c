@@ -974,6 +974,8 @@ lf_open(struct lfile *lf, uint32_t wflags, struct p9_qid *qid)
 	}
 	if ((err = lf_qid(lf->lf_exp, &st, qid)) != 0)
 		goto fail;
+	/* Asked here, on a worker, so that the loop's Tclunk need not. */
+	lf->lf_ofdslow = !compat_fs_local(nfd);
 	/* Published under the list lock: lf_borrow_wfd reads them. */
 	pthread_mutex_lock(&lf->lf_exp->e_filelock);
 	lf->lf_ofd = nfd;
@@ -1054,7 +1056,7 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 	struct stat	 st;
 	uint32_t	 acc = wflags & P9_L_O_ACCMODE;
 	char		*nm = NULL;
-	int		 flags, fd, cfd = -1, err, made = 0;
+	int		 flags, fd, cfd = -1, err, made = 0, slow;
 
 	if ((err = lf_newcheck(dir, name)) != 0)
 		return err;
@@ -1084,6 +1086,7 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 		err = cfd == -1 ? errno : ENOMEM;
 		goto fail;
 	}
+	slow = !compat_fs_local(fd);
 
 	/* The fid becomes the new file; the old dir fd becomes its parent. */
 	lf_dir_free(dir);
@@ -1103,6 +1106,7 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 	dir->lf_ino = st.st_ino;
 	dir->lf_type = S_IFREG;
 	dir->lf_ofd = fd;
+	dir->lf_ofdslow = slow;
 	dir->lf_omode = wflags;
 	dir->lf_dirnext = 0;
 	pthread_mutex_unlock(&e->e_filelock);
@@ -2204,13 +2208,13 @@ lf_getlock(struct lfile *lf, const void *owner, struct p9_fcall *r)
 /*
  * Whether closing lf's descriptors may wait: close(2) of a file opened
  * for I/O flushes it to an NFS or SMB server, or to a FUSE daemon, and
- * waits for the answer.  Path-only control fds never call into the
- * file system.
+ * waits for the answer (lf_ofdslow, found when it was opened).
+ * Path-only control fds never call into the file system.
  */
 static int
 lf_close_mayblock(const struct lfile *lf)
 {
-	if (lf->lf_ofd >= 0 && !compat_fs_local(lf->lf_ofd))
+	if (lf->lf_ofd >= 0 && lf->lf_ofdslow)
 		return 1;
 	if (lf->lf_fd >= 0 && !compat_ctl_is_path() &&
 	    S_ISREG(lf->lf_type) && !compat_fs_local(lf->lf_fd))
