@@ -740,6 +740,27 @@ list_fid(struct lfile *root, const char *path, uint32_t count,
 	return readdir_all(*dp, count, out, DC_NFILES + 10);
 }
 
+/*
+ * List path twice through new fids, the second time checking that it
+ * was read from the directory (not kept); the listings must match.
+ * Returns the number of entries.
+ */
+static int
+list_read_twice(struct lfile *root, const char *path, struct dent *a,
+    struct dent *b, const char *what)
+{
+	struct lfile	*d;
+	int		 na, nb;
+
+	na = list_fid(root, path, 4096, a, &d);
+	REQ_OK(lf_close(d));
+	nb = list_fid(root, path, 4096, b, &d);
+	ATF_CHECK_MSG(d->lf_dir != NULL, "%s: the listing was kept", what);
+	REQ_OK(lf_close(d));
+	dent_same(a, na, b, nb, what);
+	return na;
+}
+
 ATF_TC(readdir_cache);
 ATF_TC_HEAD(readdir_cache, tc)
 {
@@ -778,12 +799,7 @@ ATF_TC_BODY(readdir_cache, tc)
 	rroot = attach(ref, NULL);
 
 	/* Changed in the last seconds: not kept, every listing reads. */
-	na = list_fid(root, "big0", 4096, a, &d);
-	REQ_OK(lf_close(d));
-	nb = list_fid(root, "big0", 4096, b, &d);
-	ATF_CHECK_MSG(d->lf_dir != NULL, "a young directory was not read");
-	REQ_OK(lf_close(d));
-	dent_same(a, na, b, nb, "young");
+	na = list_read_twice(root, "big0", a, b, "young");
 	ATF_CHECK_EQ(na, DC_NFILES + 2);
 
 	/* Settled: the first complete listing is kept for the next. */
@@ -804,12 +820,7 @@ ATF_TC_BODY(readdir_cache, tc)
 	}
 
 	/* A small directory lists fast anyway: it is not kept. */
-	na = list_fid(root, "small", 4096, a, &d);
-	REQ_OK(lf_close(d));
-	nb = list_fid(root, "small", 4096, b, &d);
-	ATF_CHECK_MSG(d->lf_dir != NULL, "a 3-entry listing was kept");
-	REQ_OK(lf_close(d));
-	dent_same(a, na, b, nb, "small");
+	na = list_read_twice(root, "small", a, b, "small");
 	ATF_CHECK_EQ(na, 3);
 
 	/* From the cache: a mid-listing cookie on a new fid, too-small
