@@ -421,6 +421,7 @@ main(int argc, char *argv[])
 	struct conf	 conf;
 	const char	*pidfile = NULL, *user = NULL, *conffile = NULL;
 	const char	*optstr = "a:de:f:il:m:no:p:Su:vw:";
+	char		 msg[512];
 	int		 ch, debug = 0, verbose = 0, inetd = 0, check = 0;
 	int		 nosandbox = 0, sbx;
 	int		 i, sigs[] = { SIGTERM, SIGINT, SIGHUP };
@@ -462,8 +463,11 @@ main(int argc, char *argv[])
 			inetd = 1;
 			break;
 		case 'l':
-			if (listener_add(&srv, optarg) == -1)
+			if (listener_add(&srv, optarg, msg,
+			    sizeof(msg)) == -1) {
+				warnx("%s", msg);
 				usage();
+			}
 			break;
 		case 'm':
 			numarg(&srv.s_lim, "msize", optarg);
@@ -508,8 +512,11 @@ main(int argc, char *argv[])
 	if (!inetd && !check && listener_inherit(&srv) == -1)
 		usage();
 	if (!inetd && TAILQ_EMPTY(&srv.s_listeners) &&
-	    listener_add(&srv, "unix:/var/run/fsgoferd.sock") == -1)
+	    listener_add(&srv, "unix:/var/run/fsgoferd.sock", msg,
+	    sizeof(msg)) == -1) {
+		warnx("%s", msg);
 		usage();
+	}
 	if (idmodes_check(&srv, user) == -1) {
 		/* Nothing served: take back the sockets already bound. */
 		while ((li = TAILQ_FIRST(&srv.s_listeners)) != NULL) {

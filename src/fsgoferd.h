@@ -231,6 +231,8 @@ struct listener {
 	int			 li_port;	/* TCP: the bound port */
 	struct evconnlistener	*li_evl;
 	struct event		*li_retry;	/* accept paused on EMFILE */
+	char			*li_msg;	/* listener_add's error text */
+	size_t			 li_msglen;
 };
 
 /* A fid: a connection's name for an lfile. */
@@ -326,7 +328,7 @@ void		 conn_drain(struct conn *);
 void		 conn_send_direct(struct req *);
 
 /* listen.c */
-int		 listener_add(struct server *, const char *);
+int		 listener_add(struct server *, const char *, char *, size_t);
 int		 listener_inherit(struct server *);
 int		 allow_add(struct server *, const char *);
 int		 allow_check(const struct server *, const struct sockaddr *);

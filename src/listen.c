@@ -17,6 +17,7 @@
 #include <grp.h>
 #include <netdb.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,8 @@
 
 static int	listener_unix_bind(struct listener *, const char *, long,
 		    uid_t, gid_t);
+static void	listen_fail(struct listener *, int, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 static void
 listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
@@ -121,34 +124,39 @@ listener_unix(struct listener *li, const char *spec)
 			mode = strtol(o + 5, &end, 8);
 			if (o[5] == '\0' || *end != '\0' || errno != 0 ||
 			    mode < 0 || mode > 0777) {
-				warnx("unix:%s: bad mode \"%s\"", spec, o + 5);
+				listen_fail(li, 0, "unix:%s: bad mode \"%s\"",
+				    spec, o + 5);
 				goto out;
 			}
 		} else if (strncmp(o, "owner=", 6) == 0) {
 			if ((grp = strchr(o + 6, ':')) != NULL)
 				*grp++ = '\0';
 			if ((pw = getpwnam(o + 6)) == NULL) {
-				warnx("unix:%s: no user \"%s\"", spec, o + 6);
+				listen_fail(li, 0, "unix:%s: no user \"%s\"",
+				    spec, o + 6);
 				goto out;
 			}
 			uid = pw->pw_uid;
 			gid = pw->pw_gid;
 			if (grp != NULL) {
 				if ((gr = getgrnam(grp)) == NULL) {
-					warnx("unix:%s: no group \"%s\"", spec,
+					listen_fail(li, 0,
+					    "unix:%s: no group \"%s\"", spec,
 					    grp);
 					goto out;
 				}
 				gid = gr->gr_gid;
 			}
 		} else {
-			warnx("unix:%s: unknown option \"%s\"", spec, o);
+			listen_fail(li, 0, "unix:%s: unknown option \"%s\"",
+			    spec, o);
 			goto out;
 		}
 	}
 	if (path[0] != '/' || strlen(path) >=
 	    sizeof(((struct sockaddr_un *)NULL)->sun_path)) {
-		warnx("%s: socket path must be absolute and short", path);
+		listen_fail(li, 0, "%s: socket path must be absolute and "
+		    "short", path);
 		goto out;
 	}
 	rc = li->li_srv->s_dryrun ? 0 :
@@ -171,13 +179,14 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	sun.sun_family = AF_UNIX;
 	if (path[0] != '/' || strlcpy(sun.sun_path, path,
 	    sizeof(sun.sun_path)) >= sizeof(sun.sun_path)) {
-		warnx("%s: socket path must be absolute and short", path);
+		listen_fail(li, 0, "%s: socket path must be absolute and "
+		    "short", path);
 		return -1;
 	}
 	/* A stale socket from an earlier run is replaced; nothing else. */
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			warnx("%s: exists and is not a socket", path);
+			listen_fail(li, 0, "%s: exists and is not a socket", path);
 			return -1;
 		}
 		unlink(path);
@@ -186,7 +195,7 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	omask = umask(0177);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		warn("%s", path);
+		listen_fail(li, errno, "%s", path);
 		umask(omask);
 		if (fd != -1)
 			close(fd);
@@ -195,7 +204,7 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	umask(omask);
 	if ((uid != (uid_t)-1 && chown(path, uid, gid) == -1) ||
 	    chmod(path, mode == -1 ? 0600 : (mode_t)mode) == -1) {
-		warn("%s", path);
+		listen_fail(li, errno, "%s", path);
 		close(fd);
 		unlink(path);
 		return -1;
@@ -245,7 +254,7 @@ listener_tcp(struct listener *li, const char *spec)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
-		warnx("tcp:%s: %s", spec, gai_strerror(e));
+		listen_fail(li, 0, "tcp:%s: %s", spec, gai_strerror(e));
 		return -1;
 	}
 	if (li->li_srv->s_dryrun) {
@@ -260,7 +269,7 @@ listener_tcp(struct listener *li, const char *spec)
 	    IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
 	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
-		warn("tcp:%s", spec);
+		listen_fail(li, errno, "tcp:%s", spec);
 		if (fd != -1)
 			close(fd);
 		freeaddrinfo(res);
@@ -269,7 +278,7 @@ listener_tcp(struct listener *li, const char *spec)
 	freeaddrinfo(res);
 	if (getnameinfo((struct sockaddr *)&ss, sslen, hbuf, sizeof(hbuf),
 	    pbuf, sizeof(pbuf), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		warnx("tcp:%s: getnameinfo failed", spec);
+		listen_fail(li, 0, "tcp:%s: getnameinfo failed", spec);
 		close(fd);
 		return -1;
 	}
@@ -280,19 +289,46 @@ listener_tcp(struct listener *li, const char *spec)
 		strlcpy(li->li_name, spec, sizeof(li->li_name));
 	return 0;
 bad:
-	warnx("tcp:%s: expected tcp:HOST:PORT or tcp:[V6ADDR]:PORT", spec);
+	listen_fail(li, 0,
+	    "tcp:%s: expected tcp:HOST:PORT or tcp:[V6ADDR]:PORT", spec);
 	return -1;
 }
 
-/* Parse and bind a listen spec; err(3)-style messages, -1 on error. */
+/*
+ * Why a spec was refused, into the caller's buffer: the command line and
+ * the configuration file each print it their own way (the file prefixes
+ * file:line), so one refusal is one line, not two.
+ */
+static void
+listen_fail(struct listener *li, int errnum, const char *fmt, ...)
+{
+	va_list	 ap;
+	size_t	 n;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(li->li_msg, li->li_msglen, fmt, ap);
+	va_end(ap);
+	if (errnum != 0 && (n = strlen(li->li_msg)) < li->li_msglen)
+		(void)snprintf(li->li_msg + n, li->li_msglen - n, ": %s",
+		    strerror(errnum));
+}
+
+/*
+ * Parse and bind a listen spec.  On error returns -1 with the reason in
+ * msg (a line without the program name).
+ */
 int
-listener_add(struct server *srv, const char *spec)
+listener_add(struct server *srv, const char *spec, char *msg, size_t msglen)
 {
 	struct listener	*li;
 	int		 rc;
 
 	if ((li = calloc(1, sizeof(*li))) == NULL)
 		err(1, NULL);
+	li->li_msg = msg;
+	li->li_msglen = msglen;
+	if (msglen > 0)
+		msg[0] = '\0';
 	li->li_srv = srv;
 	li->li_fd = -1;
 	if ((li->li_spec = strdup(spec)) == NULL)
@@ -302,10 +338,12 @@ listener_add(struct server *srv, const char *spec)
 	else if (strncmp(spec, "tcp:", 4) == 0)
 		rc = listener_tcp(li, spec + 4);
 	else {
-		warnx("%s: listen spec must be unix:/path or tcp:HOST:PORT",
-		    spec);
+		listen_fail(li, 0,
+		    "%s: listen spec must be unix:/path or tcp:HOST:PORT", spec);
 		rc = -1;
 	}
+	li->li_msg = NULL;
+	li->li_msglen = 0;
 	if (rc == -1) {
 		listener_free(li);
 		return -1;

@@ -581,7 +581,7 @@ parse_listen(struct parser *p, int line)
 	struct tok		*t;
 	const char		*path, *addr, *port, *mode = NULL;
 	const char		*owner = NULL;
-	char			 spec[512], *end;
+	char			 spec[512], msg[512], *end;
 	uint8_t			 bin[16];
 	long			 v;
 	int			 n;
@@ -667,8 +667,9 @@ parse_listen(struct parser *p, int line)
 		parse_error(p, line, "listen: too long");
 		return -1;
 	}
-	if (p->p_apply && listener_add(p->p_srv, spec) == -1) {
-		parse_error(p, line, "cannot listen on %s", spec);
+	if (p->p_apply && listener_add(p->p_srv, spec, msg,
+	    sizeof(msg)) == -1) {
+		parse_error(p, line, "%s", msg);
 		return -1;
 	}
 	return 0;

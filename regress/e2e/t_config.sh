@@ -260,10 +260,52 @@ override_cleanup()
 	e2e_stop
 }
 
+atf_test_case bind_error cleanup
+bind_error_head()
+{
+	atf_set descr "A listener the file names that cannot be bound is" \
+	    "one line, file:line and the cause, and exit 1"
+}
+bind_error_body()
+{
+	e2e_tree_small
+	e2e_start -e "$E2E_EXPORT" -l tcp:127.0.0.1:0
+	[ -n "$E2E_PORT" ] || atf_fail "no TCP port"
+	# the port the first daemon holds
+	{
+		cfg_head
+		echo "export data path \"$E2E_EXPORT\""
+		echo "listen on tcp 127.0.0.1 port $E2E_PORT"
+	} >busy.conf
+	printf 'busy.conf:5: tcp:127.0.0.1:%s: %s\n' "$E2E_PORT" \
+	    "Address already in use" >want
+	atf_check -s exit:1 -o empty -e file:want timeout 10 \
+	    "$E2E_DAEMON" -d -f busy.conf
+	# a socket in a directory that does not exist
+	{
+		cfg_head
+		echo "export data path \"$E2E_EXPORT\""
+		echo "listen on unix \"$E2E_DIR/nodir/sock\""
+	} >nodir.conf
+	printf 'nodir.conf:5: %s/nodir/sock: No such file or directory\n' \
+	    "$E2E_DIR" >want
+	atf_check -s exit:1 -o empty -e file:want timeout 10 \
+	    "$E2E_DAEMON" -d -f nodir.conf
+	# the daemon holding the port still serves
+	printf 'version 65536\nattach 0 root ""\n' >b.in
+	printf 'Rversion 65536 9P2000.L\nRattach dir\n' >b.out
+	e2e_p9c b "$E2E_TCP"
+}
+bind_error_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case good
 	atf_add_test_case errors
 	atf_add_test_case serve
 	atf_add_test_case override
+	atf_add_test_case bind_error
 }
