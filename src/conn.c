@@ -8,7 +8,9 @@
  * queued, so a client that pipelines and never reads costs bounded
  * memory, and resumes when the write side drains.
  */
+#include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <errno.h>
 #include <stdlib.h>
@@ -34,7 +36,20 @@
 /* Before Tversion only a small Tversion can arrive. */
 #define CONN_PREVERSION_MSIZE	8192
 
-static void	conn_readcb(struct bufferevent *, void *);
+/*
+ * What one read asks for.  The connection does its own reads: libevent
+ * 2.1's evbuffer_read takes at most 4 KiB per call (after an FIONREAD
+ * ioctl), so a 1 MiB Twrite cost 256 reads and as many loop rounds.
+ * A little under 64 KiB, so that with the evbuffer's chain header the
+ * block is 64 KiB, not rounded up to 128.
+ */
+#define CONN_READ_CHUNK		(64 * 1024 - 256)
+
+/* A Twrite this big that is not all in yet is read straight into its
+ * request's buffer: no copy from the input buffer afterwards. */
+#define CONN_DIRECT_MIN		(32 * 1024)
+
+static void	conn_readev(evutil_socket_t, short, void *);
 static void	conn_writecb(struct bufferevent *, void *);
 static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
@@ -64,9 +79,16 @@ conn_new(struct server *srv, int fd, const char *peer)
 		srv->s_flushev = event_new(srv->s_base, -1, 0, conn_flush_all,
 		    srv);
 	}
-	if (srv->s_flushev == NULL || (c->c_pend = evbuffer_new()) == NULL) {
+	if (srv->s_flushev == NULL || (c->c_pend = evbuffer_new()) == NULL ||
+	    (c->c_in = evbuffer_new()) == NULL ||
+	    (c->c_rev = event_new(srv->s_base, fd, EV_READ | EV_PERSIST,
+	    conn_readev, c)) == NULL) {
 		log_warnx("%s: conn_new: out of memory", peer);
 		close(fd);
+		if (c->c_pend != NULL)
+			evbuffer_free(c->c_pend);
+		if (c->c_in != NULL)
+			evbuffer_free(c->c_in);
 		free(c);
 		return NULL;
 	}
@@ -76,23 +98,22 @@ conn_new(struct server *srv, int fd, const char *peer)
 	if (c->c_bev == NULL) {
 		log_warnx("%s: bufferevent_socket_new failed", peer);
 		close(fd);
+		event_free(c->c_rev);
+		evbuffer_free(c->c_in);
 		evbuffer_free(c->c_pend);
 		free(c);
 		return NULL;
 	}
-	bufferevent_setcb(c->c_bev, conn_readcb, conn_writecb, conn_eventcb,
-	    c);
+	/* The bufferevent writes; reading is conn_readev's. */
+	bufferevent_setcb(c->c_bev, NULL, conn_writecb, conn_eventcb, c);
 	/* libevent moves 16 KiB per system call by default: a 1 MiB Rread
 	 * would take 64 writes.  Let one call move a whole message. */
-	bufferevent_set_max_single_read(c->c_bev, srv->s_lim.l_maxmsize);
 	bufferevent_set_max_single_write(c->c_bev, srv->s_lim.l_maxmsize);
-	/* Input is bounded: at most two frames are buffered unread. */
-	bufferevent_setwatermark(c->c_bev, EV_READ, 0,
-	    2 * srv->s_lim.l_maxmsize);
 	/* The write callback runs when queued replies fall below half. */
 	bufferevent_setwatermark(c->c_bev, EV_WRITE,
 	    srv->s_lim.l_outhiwat / 2, 0);
-	bufferevent_enable(c->c_bev, EV_READ | EV_WRITE);
+	bufferevent_enable(c->c_bev, EV_WRITE);
+	event_add(c->c_rev, NULL);
 	TAILQ_INSERT_TAIL(&srv->s_conns, c, c_entry);
 	srv->s_nconns++;
 	log_debug("%s: connected", c->c_peer);
@@ -143,7 +164,7 @@ conn_now_ms(void)
  * would otherwise hold the connection (and its buffer) for ever.  It
  * starts again when a frame completes (a client streaming frames always
  * has the next one half in) and when reading resumes after backpressure
- * (the wait was ours).  -1: the time is up.
+ * (the wait was ours).  Reading is (re)enabled here.  -1: the time is up.
  */
 static int
 conn_set_timeout(struct conn *c, int partial, int progress)
@@ -153,7 +174,9 @@ conn_set_timeout(struct conn *c, int partial, int progress)
 
 	if (!partial) {
 		c->c_framedl = 0;
-		bufferevent_set_timeouts(c->c_bev, NULL, NULL);
+		/* event_add with no time keeps a time set before. */
+		event_remove_timer(c->c_rev);
+		event_add(c->c_rev, NULL);
 		return 0;
 	}
 	now = conn_now_ms();
@@ -163,7 +186,7 @@ conn_set_timeout(struct conn *c, int partial, int progress)
 		return -1;
 	tv.tv_sec = left / 1000;
 	tv.tv_usec = (left % 1000) * 1000;
-	bufferevent_set_timeouts(c->c_bev, &tv, NULL);
+	event_add(c->c_rev, &tv);
 	return 0;
 }
 
@@ -207,53 +230,108 @@ conn_drain(struct conn *c)
 	}
 }
 
+/*
+ * A request for a frame of size bytes whose type is type: one block for
+ * the frame, then an arena for its strings, which never need more than
+ * the frame.  Twrite carries none, and a large Twrite must not cost twice
+ * its size.  NULL when out of memory.
+ */
+static struct req *
+conn_newreq(struct conn *c, uint32_t size, uint8_t type)
+{
+	struct req	*r;
+	size_t		 cap;
+
+	cap = (size_t)size + (type == P9_TWRITE ? 64 : size);
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	if ((r->r_frame = bufpool_get(c->c_srv->s_pool, cap)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->r_framecap = cap;
+	r->r_conn = c;
+	TAILQ_INIT(&r->r_flushes);
+	return r;
+}
+
+/* A request that never reached dispatch. */
+static void
+conn_dropreq(struct conn *c, struct req *r)
+{
+	bufpool_put(c->c_srv->s_pool, r->r_frame, r->r_framecap);
+	free(r);
+}
+
+/*
+ * The next whole frame as a request, NULL if none is in yet (or the
+ * connection was closed for a bad size).  A large frame still arriving
+ * becomes c_big, which conn_readev fills straight from the socket.
+ */
+static struct req *
+conn_nextframe(struct conn *c)
+{
+	struct evbuffer	*in = c->c_in;
+	struct req	*r;
+	uint8_t		 hdr[5];
+	uint32_t	 size;
+	size_t		 avail;
+
+	if ((r = c->c_big) != NULL) {
+		if (c->c_bigoff < c->c_bigsize)
+			return NULL;
+		c->c_big = NULL;
+		return r;
+	}
+	if ((avail = evbuffer_get_length(in)) < 4)
+		return NULL;
+	evbuffer_copyout(in, hdr, avail < 5 ? 4 : 5);
+	size = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
+	    (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
+	if (size < P9_HDRSZ || size > conn_maxframe(c)) {
+		log_warnx("%s: frame size %u outside 7..%u, closing",
+		    c->c_peer, size, conn_maxframe(c));
+		conn_close(c, NULL);
+		return NULL;
+	}
+	/*
+	 * Frames wait whole in the input, except a large Twrite (the one
+	 * message that is large in practice), which is read into place once
+	 * its type is in.  Its buffer is the frame plus a little, and only
+	 * what arrives of it is ever touched.
+	 */
+	if (avail < size && (size < CONN_DIRECT_MIN || avail < 5 ||
+	    hdr[4] != P9_TWRITE))
+		return NULL;
+	if ((r = conn_newreq(c, size, hdr[4])) == NULL) {
+		log_warnx("%s: out of memory, closing", c->c_peer);
+		conn_close(c, NULL);
+		return NULL;
+	}
+	if (avail < size) {
+		/* Its first bytes are all the input holds (one frame at a
+		 * time comes in): the rest is read into place. */
+		evbuffer_remove(in, r->r_frame, avail);
+		c->c_big = r;
+		c->c_bigoff = avail;
+		c->c_bigsize = size;
+		return NULL;
+	}
+	evbuffer_remove(in, r->r_frame, size);
+	return r;
+}
+
 /* Take whole frames off the input and dispatch them. */
 static void
 conn_frames(struct conn *c)
 {
-	struct evbuffer	*in = bufferevent_get_input(c->c_bev);
 	struct req	*r;
-	uint8_t		 hdr[5];
-	uint32_t	 size;
-	size_t		 avail, cap;
-	int		 took = 0;
+	int		 took = 0, partial;
 
 	c->c_inframes = 1;
 	/* What the client read replies of is settled before it goes on. */
 	conn_drain(c);
-	while (conn_can_read(c)) {
-		avail = evbuffer_get_length(in);
-		if (avail < 4)
-			break;
-		evbuffer_copyout(in, hdr, 4);
-		size = (uint32_t)hdr[0] | (uint32_t)hdr[1] << 8 |
-		    (uint32_t)hdr[2] << 16 | (uint32_t)hdr[3] << 24;
-		if (size < P9_HDRSZ || size > conn_maxframe(c)) {
-			log_warnx("%s: frame size %u outside 7..%u, closing",
-			    c->c_peer, size, conn_maxframe(c));
-			conn_close(c, NULL);
-			break;
-		}
-		if (avail < size)
-			break;
-		evbuffer_copyout(in, hdr, 5);	/* whole: the type is there */
-		/*
-		 * One block: the frame, then an arena for its strings, which
-		 * never need more than the frame.  Twrite carries none, and a
-		 * large Twrite must not cost twice its size.
-		 */
-		cap = (size_t)size + (hdr[4] == P9_TWRITE ? 64 : size);
-		if ((r = calloc(1, sizeof(*r))) == NULL ||
-		    (r->r_frame = bufpool_get(c->c_srv->s_pool, cap)) == NULL) {
-			free(r);
-			log_warnx("%s: out of memory, closing", c->c_peer);
-			conn_close(c, NULL);
-			break;
-		}
-		evbuffer_remove(in, r->r_frame, size);
-		r->r_framecap = cap;
-		r->r_conn = c;
-		TAILQ_INIT(&r->r_flushes);
+	while (conn_can_read(c) && (r = conn_nextframe(c)) != NULL) {
 		dispatch(c, r);
 		took = 1;
 		/*
@@ -266,6 +344,7 @@ conn_frames(struct conn *c)
 	}
 	/* Even a connection closing mid-batch lets those finish: they are
 	 * counted in c_nreqs and it is freed only when they are done. */
+	partial = evbuffer_get_length(c->c_in) > 0 || c->c_big != NULL;
 	/*
 	 * Quiet: the batch is all that is in flight and nothing more has
 	 * come in.  A client that waits for each reply looks like that; one
@@ -273,38 +352,87 @@ conn_frames(struct conn *c)
 	 * its worker must not wait on the bufferevent lock this loop holds
 	 * while it reads that frame.
 	 */
-	work_submit(c->c_srv->s_wq, &c->c_batch,
-	    evbuffer_get_length(in) == 0 && c->c_nreqs == 1);
+	work_submit(c->c_srv->s_wq, &c->c_batch, !partial && c->c_nreqs == 1);
 	c->c_inframes = 0;
 	if (c->c_dead) {
 		conn_drain(c);
 		conn_reap(c);
 		return;
 	}
-	avail = evbuffer_get_length(in);
 	if (conn_can_read(c)) {
-		if (conn_set_timeout(c, avail > 0, took || c->c_rstopped)) {
+		if (conn_set_timeout(c, partial, took || c->c_rstopped)) {
 			conn_close(c, "timed out in a half-sent frame");
 			return;
 		}
 		c->c_rstopped = 0;
-		bufferevent_enable(c->c_bev, EV_READ);
 		conn_want_wake(c, 0);
 	} else {
 		c->c_rstopped = 1;
 		/* Not reading: no time runs against the client. */
-		conn_set_timeout(c, 0, 0);
-		bufferevent_disable(c->c_bev, EV_READ);
+		c->c_framedl = 0;
+		event_del(c->c_rev);
 		/* Only completions can start reading again. */
 		conn_want_wake(c, 1);
 	}
 }
 
+/*
+ * The socket is readable (or a half-sent frame's time is up).  One read
+ * per call, so that every connection gets its turn: into the large frame
+ * being assembled, else up to CONN_READ_CHUNK into the input buffer.
+ */
 static void
-conn_readcb(struct bufferevent *bev, void *arg)
+conn_readev(evutil_socket_t fd, short what, void *arg)
 {
-	(void)bev;
-	conn_frames(arg);
+	struct conn		*c = arg;
+	struct evbuffer_iovec	 v[2];
+	struct iovec		 iov[2];
+	ssize_t			 n;
+	size_t			 left;
+	int			 nv, i;
+
+	if (what & EV_TIMEOUT) {
+		conn_close(c, "timed out in a half-sent frame");
+		return;
+	}
+	if (c->c_big != NULL)
+		n = read(fd, c->c_big->r_frame + c->c_bigoff,
+		    c->c_bigsize - c->c_bigoff);
+	else {
+		nv = evbuffer_reserve_space(c->c_in, CONN_READ_CHUNK, v, 2);
+		if (nv <= 0) {
+			conn_close(c, "out of memory for input, closing");
+			return;
+		}
+		for (i = 0; i < nv; i++) {
+			iov[i].iov_base = v[i].iov_base;
+			iov[i].iov_len = v[i].iov_len;
+		}
+		n = readv(fd, iov, nv);
+		if (n > 0) {
+			/* Give back what the read did not fill. */
+			left = (size_t)n;
+			for (i = 0; i < nv && left > 0; i++) {
+				if (v[i].iov_len > left)
+					v[i].iov_len = left;
+				left -= v[i].iov_len;
+			}
+			evbuffer_commit_space(c->c_in, v, i);
+		}
+	}
+	if (n == 0) {
+		conn_close(c, "closed by peer");
+		return;
+	}
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return;
+		conn_close(c, strerror(errno));
+		return;
+	}
+	if (c->c_big != NULL)
+		c->c_bigoff += (size_t)n;
+	conn_frames(c);
 }
 
 static void
@@ -496,6 +624,7 @@ conn_close(struct conn *c, const char *why)
 	if (why != NULL)
 		log_debug("%s: %s", c->c_peer, why);
 	c->c_dead = 1;
+	event_del(c->c_rev);
 	bufferevent_disable(c->c_bev, EV_READ | EV_WRITE);
 	/* Workers send nothing more, and wake us for what they finish. */
 	bufferevent_lock(c->c_bev);
@@ -522,6 +651,11 @@ conn_free(struct conn *c)
 	if (c->c_onflush)
 		TAILQ_REMOVE(&srv->s_flushq, c, c_fentry);
 	evbuffer_free(c->c_pend);
+	if (c->c_big != NULL)
+		conn_dropreq(c, c->c_big);
+	/* Before the bufferevent closes the descriptor it watches. */
+	event_free(c->c_rev);
+	evbuffer_free(c->c_in);
 	bufferevent_free(c->c_bev);
 	TAILQ_REMOVE(&srv->s_conns, c, c_entry);
 	srv->s_nconns--;

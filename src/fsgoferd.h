@@ -289,7 +289,12 @@ struct conn {
 	TAILQ_ENTRY(conn)	 c_entry;
 	struct server		*c_srv;
 	int			 c_fd;
-	struct bufferevent	*c_bev;
+	struct bufferevent	*c_bev;		/* writes replies */
+	struct event		*c_rev;		/* reads: conn_readev */
+	struct evbuffer		*c_in;		/* read, not yet framed */
+	struct req		*c_big;		/* large frame being read in */
+	size_t			 c_bigoff;	/* of it read so far */
+	size_t			 c_bigsize;
 	char			 c_peer[128];
 	uint32_t		 c_msize;	/* 0 until Tversion */
 	int			 c_nreqs;	/* in flight */

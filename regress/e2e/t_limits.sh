@@ -564,6 +564,64 @@ garbage_flood_cleanup()
 	e2e_stop
 }
 
+atf_test_case big_frame cleanup
+big_frame_head()
+{
+	atf_set descr "A large frame sent in pieces (one split inside its" \
+	    "header) is assembled whole; one abandoned or left half-sent" \
+	    "costs only its connection"
+	atf_set timeout 60
+}
+big_frame_body()
+{
+	lim_tree
+	e2e_start_default -o idle=2
+	# Twrite of 100,000 bytes: 30,000 a, 40,000 b, 30,000 c, in four
+	# sends 200 ms apart, the first only the size field
+	{
+		printf 'version 262144\nattach 0 root %s\n' "$E2E_EXPORT"
+		printf 'walk 0 1\nlcreate 1 pieces RDWR 0644\n'
+		printf 'raw u32:100023\nsleep 200\n'
+		printf 'raw u8:118 u16:7 u32:1 u64:0 u32:100000 fill:30000:61\n'
+		printf 'sleep 200\nraw fill:40000:62\nsleep 200\n'
+		printf 'raw fill:30000:63\nrecv 5000\n'
+		# the connection frames on after it
+		printf 'getattr 1\nclunk 1\n'
+	} >pieces.in
+	atf_check -s exit:0 -o save:pieces.got -e empty \
+	    "$E2E_P9C" -t 20 "$E2E_ADDR" <pieces.in
+	atf_check -o inline:"Rwrite 100000\n" sed -n 5p pieces.got
+	atf_check -o match:"^Rgetattr .*size=100000" sed -n 6p pieces.got
+	atf_check -o inline:"Rclunk\n" sed -n 7p pieces.got
+	{
+		head -c 30000 /dev/zero | tr '\0' a
+		head -c 40000 /dev/zero | tr '\0' b
+		head -c 30000 /dev/zero | tr '\0' c
+	} >pieces.want
+	atf_check cmp pieces.want "$E2E_EXPORT/pieces"
+	# Half a large frame, then the client goes away.
+	{
+		printf 'version 262144\nattach 0 root %s\n' "$E2E_EXPORT"
+		printf 'raw u32:200023 u8:118 u16:7 u32:0 u64:0 u32:200000 '
+		printf 'fill:50000:00\nclose\n'
+	} >gone.in
+	"$E2E_P9C" -t 20 "$E2E_ADDR" <gone.in >/dev/null 2>&1
+	# Half a large frame, then nothing: closed after idle=2.
+	{
+		printf 'version 262144\nattach 0 root %s\n' "$E2E_EXPORT"
+		printf 'raw u32:200023 u8:118 u16:7 u32:0 u64:0 u32:200000 '
+		printf 'fill:50000:00\nexpect-close 6000\n'
+	} >stuck.in
+	"$E2E_P9C" -t 20 "$E2E_ADDR" <stuck.in >stuck.got 2>&1
+	cat stuck.got >&2
+	atf_check -o inline:"closed\n" sed -n 3p stuck.got
+	lim_ok
+}
+big_frame_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case maxconn
@@ -576,4 +634,5 @@ atf_init_test_cases()
 	atf_add_test_case idle_many
 	atf_add_test_case msize
 	atf_add_test_case garbage_flood
+	atf_add_test_case big_frame
 }
