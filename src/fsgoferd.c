@@ -424,7 +424,7 @@ main(int argc, char *argv[])
 	char		 msg[512];
 	int		 ch, debug = 0, verbose = 0, inetd = 0, check = 0;
 	int		 nosandbox = 0, sbx;
-	int		 i, sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	int		 i, rc, sigs[] = { SIGTERM, SIGINT, SIGHUP };
 
 	memset(&srv, 0, sizeof(srv));
 	TAILQ_INIT(&srv.s_exports);
@@ -463,10 +463,12 @@ main(int argc, char *argv[])
 			inetd = 1;
 			break;
 		case 'l':
-			if (listener_add(&srv, optarg, msg,
-			    sizeof(msg)) == -1) {
+			if ((rc = listener_add(&srv, optarg, msg,
+			    sizeof(msg))) != 0) {
 				warnx("%s", msg);
-				usage();
+				if (rc == -1)
+					usage();
+				exit(1);
 			}
 			break;
 		case 'm':
@@ -513,10 +515,8 @@ main(int argc, char *argv[])
 		usage();
 	if (!inetd && TAILQ_EMPTY(&srv.s_listeners) &&
 	    listener_add(&srv, "unix:/var/run/fsgoferd.sock", msg,
-	    sizeof(msg)) == -1) {
-		warnx("%s", msg);
-		usage();
-	}
+	    sizeof(msg)) != 0)
+		errx(1, "%s", msg);
 	if (idmodes_check(&srv, user) == -1) {
 		/* Nothing served: take back the sockets already bound. */
 		while ((li = TAILQ_FIRST(&srv.s_listeners)) != NULL) {

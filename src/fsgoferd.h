@@ -233,6 +233,7 @@ struct listener {
 	struct event		*li_retry;	/* accept paused on EMFILE */
 	char			*li_msg;	/* listener_add's error text */
 	size_t			 li_msglen;
+	int			 li_sysfail;	/* refused by the system */
 };
 
 /* A fid: a connection's name for an lfile. */

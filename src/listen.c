@@ -186,6 +186,7 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	/* A stale socket from an earlier run is replaced; nothing else. */
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
+			li->li_sysfail = 1;
 			listen_fail(li, 0, "%s: exists and is not a socket", path);
 			return -1;
 		}
@@ -195,6 +196,7 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	omask = umask(0177);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		li->li_sysfail = 1;
 		listen_fail(li, errno, "%s", path);
 		umask(omask);
 		if (fd != -1)
@@ -204,6 +206,7 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	umask(omask);
 	if ((uid != (uid_t)-1 && chown(path, uid, gid) == -1) ||
 	    chmod(path, mode == -1 ? 0600 : (mode_t)mode) == -1) {
+		li->li_sysfail = 1;
 		listen_fail(li, errno, "%s", path);
 		close(fd);
 		unlink(path);
@@ -269,6 +272,7 @@ listener_tcp(struct listener *li, const char *spec)
 	    IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
 	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
+		li->li_sysfail = 1;
 		listen_fail(li, errno, "tcp:%s", spec);
 		if (fd != -1)
 			close(fd);
@@ -278,6 +282,7 @@ listener_tcp(struct listener *li, const char *spec)
 	freeaddrinfo(res);
 	if (getnameinfo((struct sockaddr *)&ss, sslen, hbuf, sizeof(hbuf),
 	    pbuf, sizeof(pbuf), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
+		li->li_sysfail = 1;
 		listen_fail(li, 0, "tcp:%s: getnameinfo failed", spec);
 		close(fd);
 		return -1;
@@ -314,8 +319,10 @@ listen_fail(struct listener *li, int errnum, const char *fmt, ...)
 }
 
 /*
- * Parse and bind a listen spec.  On error returns -1 with the reason in
- * msg (a line without the program name).
+ * Parse and bind a listen spec.  On error the reason is in msg (a line
+ * without the program name) and the result says whose it is: -1 the spec
+ * is malformed, -2 the system refused a good one (in use, no such
+ * directory, ...), where a usage text would not help.
  */
 int
 listener_add(struct server *srv, const char *spec, char *msg, size_t msglen)
@@ -345,8 +352,9 @@ listener_add(struct server *srv, const char *spec, char *msg, size_t msglen)
 	li->li_msg = NULL;
 	li->li_msglen = 0;
 	if (rc == -1) {
+		rc = li->li_sysfail ? -2 : -1;
 		listener_free(li);
-		return -1;
+		return rc;
 	}
 	TAILQ_INSERT_TAIL(&srv->s_listeners, li, li_entry);
 	return 0;

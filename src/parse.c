@@ -668,7 +668,7 @@ parse_listen(struct parser *p, int line)
 		return -1;
 	}
 	if (p->p_apply && listener_add(p->p_srv, spec, msg,
-	    sizeof(msg)) == -1) {
+	    sizeof(msg)) != 0) {
 		parse_error(p, line, "%s", msg);
 		return -1;
 	}

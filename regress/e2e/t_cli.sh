@@ -90,7 +90,8 @@ bad_export_body()
 atf_test_case bad_listen
 bad_listen_head()
 {
-	atf_set descr "Bad listen specs are refused at start-up"
+	atf_set descr "Bad listen specs are refused at start-up with the" \
+	    "usage text; a good one the system refuses, with its reason alone"
 }
 bad_listen_body()
 {
@@ -112,10 +113,19 @@ bad_listen_body()
 	atf_check -s exit:0 grep -q '^fsgoferd: tcp:127.0.0.1:99999: ' err
 	cli_bad "fsgoferd: relative/sock: socket path must be absolute and short" \
 	    -d -e "$E2E_EXPORT" -l unix:relative/sock
+	# A good spec the system refuses: the reason alone, no usage text.
 	: >notasocket
-	cli_bad "fsgoferd: $E2E_DIR/notasocket: exists and is not a socket" \
+	printf 'fsgoferd: %s/notasocket: exists and is not a socket\n' \
+	    "$E2E_DIR" >want
+	atf_check -s exit:1 -o empty -e save:err timeout 10 "$E2E_DAEMON" \
 	    -d -e "$E2E_EXPORT" -l "unix:$E2E_DIR/notasocket"
+	atf_check -o file:want sed 's,^/.*/fsgoferd: ,fsgoferd: ,' err
 	atf_check test -f notasocket
+	printf 'fsgoferd: %s/nodir/sock: No such file or directory\n' \
+	    "$E2E_DIR" >want
+	atf_check -s exit:1 -o empty -e save:err timeout 10 "$E2E_DAEMON" \
+	    -d -e "$E2E_EXPORT" -l "unix:$E2E_DIR/nodir/sock"
+	atf_check -o file:want sed 's,^/.*/fsgoferd: ,fsgoferd: ,' err
 	# the check mode (-n) must find a bad listen spec too
 	atf_check -s exit:1 -o empty -e not-empty timeout 10 "$E2E_DAEMON" \
 	    -n -e "$E2E_EXPORT" -l unix:relative/sock
