@@ -613,6 +613,77 @@ conn_send_direct(struct req *r)
 }
 
 /*
+ * Worker: send an Rread whose header is r's reply (r_out, r_outlen) and
+ * whose n data bytes are in a mapping of the file, in one sendmsg(2), if
+ * nothing is queued before it; -1 when nothing could be sent, and r is
+ * answered the usual way.  The mapping is the page cache itself, so its
+ * bytes are copied once, into the socket.  What the socket does not take
+ * now is read again through fill into a buffer for the loop to write:
+ * user space must not touch the mapping (a file that shrank meanwhile
+ * raises SIGBUS), whereas the kernel just ends the send early (EFAULT)
+ * and fill sees the file as it is now.  Under the bufferevent lock, so
+ * nothing else goes out between the parts of the reply.
+ */
+int
+conn_send_mapped(struct req *r, const uint8_t *data, size_t n,
+    int (*fill)(void *, uint8_t *, size_t, size_t), void *arg)
+{
+	struct conn	*c = r->r_conn;
+	struct bufpool	*bp = c->c_srv->s_pool;
+	struct evbuffer	*out;
+	struct iovec	 iov[2];
+	struct msghdr	 mh;
+	ssize_t		 sent;
+	size_t		 from, rest = 0;
+	uint8_t		*buf = NULL;
+
+	bufferevent_lock(c->c_bev);
+	out = bufferevent_get_output(c->c_bev);
+	if (!c->c_direct || evbuffer_get_length(out) != 0) {
+		bufferevent_unlock(c->c_bev);
+		return -1;
+	}
+	iov[0].iov_base = r->r_out;
+	iov[0].iov_len = r->r_outlen;
+	iov[1].iov_base = (void *)(uintptr_t)data;
+	iov[1].iov_len = n;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	/* Full, or broken (the loop's read or write finds out): as if the
+	 * mapping had not been tried. */
+	if ((sent = sendmsg(c->c_fd, &mh, CONN_SENDFLAGS)) <= 0) {
+		bufferevent_unlock(c->c_bev);
+		return -1;
+	}
+	if ((size_t)sent < r->r_outlen && evbuffer_add(out,
+	    r->r_out + sent, r->r_outlen - (size_t)sent) == -1)
+		goto lost;
+	from = (size_t)sent > r->r_outlen ? (size_t)sent - r->r_outlen : 0;
+	if (from < n) {
+		rest = n - from;
+		if ((buf = bufpool_get(bp, rest)) == NULL ||
+		    fill(arg, buf, from, rest) == -1 ||
+		    evbuffer_add_reference(out, buf, rest, conn_free_reply,
+		    c->c_srv) == -1)
+			goto lost;
+	}
+	r->r_replied = 1;
+	bufferevent_unlock(c->c_bev);
+	return 0;
+
+lost:
+	/* Part of the reply is out and the rest cannot follow: the byte
+	 * stream is broken.  The loop sees the socket shut and closes. */
+	bufpool_put(bp, buf, rest);
+	log_warnx("%s: cannot finish a read reply, closing", c->c_peer);
+	(void)shutdown(c->c_fd, SHUT_RDWR);
+	r->r_replied = 1;
+	bufferevent_unlock(c->c_bev);
+	return 0;
+}
+
+/*
  * Stop reading; free the connection once no worker holds a request of
  * it.  Requests in flight finish and their replies are dropped.
  */

@@ -212,10 +212,20 @@ static struct req *
 dispatch_find_tag(struct conn *c, uint16_t tag)
 {
 	struct req	*r;
+	int		 replied;
 
-	TAILQ_FOREACH(r, &c->c_reqs, r_entry)
-		if (r->r_t.tag == tag)
+	TAILQ_FOREACH(r, &c->c_reqs, r_entry) {
+		if (r->r_t.tag != tag)
+			continue;
+		/* A worker may send a reply before it is done with the
+		 * request (a mapped Rread): the client has its answer and
+		 * may use the tag again.  Only here is the lock worth it. */
+		bufferevent_lock(c->c_bev);
+		replied = r->r_replied;
+		bufferevent_unlock(c->c_bev);
+		if (!replied)
 			return r;
+	}
 	return NULL;
 }
 

@@ -142,6 +142,15 @@ int	lf_create(struct lfile *, const char *, uint32_t wflags, uint32_t mode,
 int	lf_read(struct lfile *, uint64_t off, void *, uint32_t, uint32_t *);
 int	lf_read_cached(struct lfile *, uint64_t, void *, uint32_t,
 	    uint32_t *);
+/* A read's bytes in a mapping of the file (lf_map). */
+struct lfmap {
+	void		*m_base;	/* what munmap gets */
+	size_t		 m_len;
+	const uint8_t	*m_data;	/* the read's first byte */
+	uint32_t	 m_n;		/* bytes there, up to end of file */
+};
+int	lf_map(struct lfile *, uint64_t off, uint32_t count, struct lfmap *);
+void	lf_unmap(struct lfmap *);
 int	lf_write(struct lfile *, uint64_t off, const void *, uint32_t,
 	    uint32_t *);
 int	lf_readdir(struct lfile *, uint64_t off, void *, uint32_t, uint32_t *);
@@ -332,6 +341,8 @@ void		 conn_resume(struct conn *);
 void		 conn_reap(struct conn *);
 void		 conn_drain(struct conn *);
 void		 conn_send_direct(struct req *);
+int		 conn_send_mapped(struct req *, const uint8_t *, size_t,
+		    int (*)(void *, uint8_t *, size_t, size_t), void *);
 
 /* listen.c */
 int		 listener_add(struct server *, const char *, char *, size_t);

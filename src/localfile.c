@@ -12,6 +12,7 @@
  * Functions return 0 or a host errno; the caller translates to the wire.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #if defined(__has_include)
@@ -1160,6 +1161,49 @@ lf_read_cached(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 		return EAGAIN;
 	*np = (uint32_t)n;
 	return 0;
+}
+
+/*
+ * Map the bytes a Tread asks for (up to the end of the file), every page
+ * in memory, so the reply can go from the page cache to the socket in
+ * one copy rather than two.  0 and *m set, or EAGAIN: nothing mapped, use
+ * lf_read (which also reports any error); never an errno for a reply.
+ */
+int
+lf_map(struct lfile *lf, uint64_t off, uint32_t count, struct lfmap *m)
+{
+	struct stat	 st;
+	uint64_t	 start, pg;
+	long		 l;
+
+	memset(m, 0, sizeof(*m));
+	if (lf->lf_xattr != NULL || !S_ISREG(lf->lf_type) ||
+	    lf_rw_check(lf, off, count) != 0 || !lf_readable(lf->lf_omode) ||
+	    (l = sysconf(_SC_PAGESIZE)) <= 0)
+		return EAGAIN;
+	/* At or past the end, or a file whose size means nothing (procfs
+	 * says 0): read(2) knows better. */
+	if (fstat(lf->lf_ofd, &st) == -1 || off >= (uint64_t)st.st_size)
+		return EAGAIN;
+	if (count > (uint64_t)st.st_size - off)
+		count = (uint32_t)((uint64_t)st.st_size - off);
+	pg = (uint64_t)l;
+	start = off - off % pg;
+	m->m_len = (size_t)(off - start) + count;
+	if ((m->m_base = compat_map_resident(lf->lf_ofd, (off_t)start,
+	    m->m_len)) == NULL)
+		return EAGAIN;
+	m->m_data = (const uint8_t *)m->m_base + (off - start);
+	m->m_n = count;
+	return 0;
+}
+
+void
+lf_unmap(struct lfmap *m)
+{
+	if (m->m_base != NULL)
+		(void)munmap(m->m_base, m->m_len);
+	m->m_base = NULL;
 }
 
 int

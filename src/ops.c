@@ -18,6 +18,8 @@
  * their copying delays no other client.
  */
 #define OPS_READ_INLINE_MAX	(64 * 1024)
+/* Below this a copy costs less than mapping and unmapping the pages. */
+#define OPS_READ_MAP_MIN	(128 * 1024)
 
 /* size[4] type[1] tag[2] count[4]: what precedes Rread/Rreaddir data. */
 #define RDATA_HDRSZ	11
@@ -343,6 +345,59 @@ op_lcreate(struct req *r)
 		reply_fcall(r, &f);
 }
 
+/* Where conn_send_mapped's fill reads the part the socket did not take. */
+struct readfill {
+	struct lfile	*rf_lf;
+	uint64_t	 rf_off;
+};
+
+/* Read len bytes at from into buf; what the file no longer has is 0. */
+static int
+read_fill(void *arg, uint8_t *buf, size_t from, size_t len)
+{
+	struct readfill	*rf = arg;
+	uint32_t	 n = 0;
+
+	if (lf_read(rf->rf_lf, rf->rf_off + from, buf, (uint32_t)len,
+	    &n) != 0)
+		return -1;
+	/* Shortened on the host since the send began: a read racing a
+	 * truncate may see zeros, as through a mapping of the file. */
+	memset(buf + n, 0, len - n);
+	return 0;
+}
+
+/*
+ * Worker: a large read answered from a mapping of the file when the
+ * connection can take the reply now; 1 if r is answered.  Data the page
+ * cache holds goes into the socket in one copy, not two (pread into a
+ * buffer, then send): a client that waits for each 1 MiB read gets it a
+ * quarter sooner.  Only for such a client (r_solo): with several reads
+ * in flight, this worker's pread and the loop's send of the last reply
+ * run at once on two CPUs, which measured faster than one copy here.
+ */
+static int
+read_mapped(struct req *r, struct lfile *lf, uint32_t count)
+{
+	struct readfill	 rf;
+	struct lfmap	 m;
+	int		 done;
+
+	rf.rf_lf = lf;
+	rf.rf_off = r->r_t.u.tread.offset;
+	if (!r->r_solo || count < OPS_READ_MAP_MIN ||
+	    lf_map(lf, rf.rf_off, count, &m) != 0)
+		return 0;
+	r->r_out = r->r_outbuf;
+	reply_data(r, m.m_n);
+	r->r_outlen = RDATA_HDRSZ;	/* the data follows from the mapping */
+	done = conn_send_mapped(r, m.m_data, m.m_n, read_fill, &rf) == 0;
+	if (!done)
+		r->r_outlen = 0;
+	lf_unmap(&m);
+	return done;
+}
+
 /*
  * Reads and writes on an xattr fid touch its buffer, which a shared fid
  * lock does not protect; the server-wide xattr lock does.  Rare enough.
@@ -360,6 +415,8 @@ op_read(struct req *r)
 	}
 	lf = r->r_fid->f_lf;
 	count = data_max(r, r->r_t.u.tread.count);
+	if (lf->lf_xattr == NULL && read_mapped(r, lf, count))
+		return;
 	if (reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1) {
 		reply_error(r, ENOMEM);
 		return;

@@ -153,7 +153,8 @@ work_reply_direct(struct workq *w, struct req *r)
 	struct conn	*c = r->r_conn;
 
 	bufferevent_lock(c->c_bev);
-	if (c->c_direct && r->r_outlen > 0)
+	/* A mapped Rread went out from its operation already. */
+	if (!r->r_replied && c->c_direct && r->r_outlen > 0)
 		conn_send_direct(r);
 	if (!r->r_replied) {
 		bufferevent_unlock(c->c_bev);

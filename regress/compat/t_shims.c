@@ -6,6 +6,7 @@
  * expectation follows the HAVE_* the objects were built with.
  */
 #include <sys/types.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -659,6 +660,38 @@ ATF_TC_BODY(xattr, tc)
 		close(lfd);
 }
 
+ATF_TC_WITHOUT_HEAD(map_resident);
+ATF_TC_BODY(map_resident, tc)
+{
+	static uint8_t	 data[300000];
+	uint8_t		*p;
+	size_t		 i, pg = (size_t)sysconf(_SC_PAGESIZE);
+	int		 fd;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + i / 4096);
+	fd = open("m", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	ATF_REQUIRE(fd != -1);
+	/* Just written: every page is in the page cache. */
+	ATF_REQUIRE(write(fd, data, sizeof(data)) == (ssize_t)sizeof(data));
+	p = compat_map_resident(fd, (off_t)pg, sizeof(data) - pg);
+#ifdef HAVE_MINCORE
+	ATF_REQUIRE_MSG(p != NULL, "map: %s", strerror(errno));
+	ATF_CHECK(memcmp(p, data + pg, sizeof(data) - pg) == 0);
+	ATF_CHECK(munmap(p, sizeof(data) - pg) == 0);
+#else
+	/* Cannot tell what is resident: never a mapping. */
+	ATF_CHECK(p == NULL);
+#endif
+	/* Not page aligned, empty, a directory: nothing mapped. */
+	ATF_CHECK(compat_map_resident(fd, 1, 4096) == NULL);
+	ATF_CHECK(compat_map_resident(fd, 0, 0) == NULL);
+	close(fd);
+	fd = opendot();
+	ATF_CHECK(compat_map_resident(fd, 0, 4096) == NULL);
+	close(fd);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, ctlopen_regular_dir);
@@ -673,5 +706,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, utimens);
 	ATF_TP_ADD_TC(tp, chown_chmod_symlink);
 	ATF_TP_ADD_TC(tp, xattr);
+	ATF_TP_ADD_TC(tp, map_resident);
 	return atf_no_error();
 }

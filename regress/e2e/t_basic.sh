@@ -387,6 +387,68 @@ read_cleanup()
 	e2e_stop
 }
 
+atf_test_case read_large cleanup
+read_large_head()
+{
+	atf_set descr "Large Treads (answered from a mapping of the file):" \
+	    "one after another on one tag, four at once while the client" \
+	    "reads nothing, over unix and TCP; every byte checked"
+}
+# The expected reply line of p9c's "read" of COUNT bytes at OFF from the
+# text file lines (whole lines): the count, then the text with each
+# newline as \n.
+read_large_line()
+{
+	tail -c +$(($1 + 1)) "$E2E_EXPORT/lines" | head -c "$2" >part
+	printf 'Rread %s ' "$(wc -c <part | tr -d ' ')"
+	awk 'BEGIN { ORS = "" } { print $0 "\\n" }' part
+	echo
+}
+read_large_body()
+{
+	e2e_init
+	mkdir -p "$E2E_EXPORT"
+	# 8 MiB of printable text, so reply lines can be compared whole.
+	seq -f %07.0f 0 1048575 >"$E2E_EXPORT/lines"
+	e2e_start -m 1048600 -e "$E2E_EXPORT" -l "unix:$E2E_SOCK" \
+	    -l tcp:127.0.0.1:0
+	cat >r.in <<EOF
+version 1048600
+attach 0 root $E2E_EXPORT
+walk 0 1 lines
+lopen 1 RDONLY
+readfile 1 $E2E_DIR/copy
+async read 1 0 1048576
+async read 1 1048576 1048576
+async read 1 3000000 1048576
+async read 1 8000000 1048576
+sleep 300
+wait
+getattr 1 SIZE
+EOF
+	{
+		printf 'Rversion 1048600 9P2000.L\nRattach dir\n'
+		printf 'Rwalk 1 file\nRlopen file 0\nRread 8388608\n'
+		read_large_line 0 1048576
+		read_large_line 1048576 1048576
+		read_large_line 3000000 1048576
+		read_large_line 8000000 1048576
+		echo 'Rgetattr size=8388608'
+	} >r.out
+	# Over unix the socket takes about 200 KiB at once, so each reply
+	# goes out in parts; over TCP mostly whole.
+	for addr in "$E2E_ADDR" "$E2E_TCP"; do
+		rm -f copy
+		atf_check -o file:r.out "$E2E_P9C" -t 20 "$addr" <r.in
+		atf_check cmp "$E2E_EXPORT/lines" copy
+	done
+	e2e_healthy lines 8388608
+}
+read_large_cleanup()
+{
+	e2e_stop
+}
+
 atf_test_case readdir cleanup
 readdir_head()
 {
@@ -695,6 +757,7 @@ atf_init_test_cases()
 	atf_add_test_case walk
 	atf_add_test_case getattr
 	atf_add_test_case read
+	atf_add_test_case read_large
 	atf_add_test_case readdir
 	atf_add_test_case readlink
 	atf_add_test_case statfs

@@ -205,7 +205,9 @@ atf_test_case big_file cleanup
 big_file_head()
 {
 	atf_set descr "diodcat reads a 20 MiB random file intact, with the" \
-	    "default and a small msize"
+	    "default, a small and a large msize (512 KiB reads, answered" \
+	    "from a mapping of the file, each on the tag of the last)," \
+	    "also four at once, three times"
 	atf_set require.progs "diodcat sha256sum"
 	atf_set timeout 300
 }
@@ -213,6 +215,20 @@ big_file_checks()
 {
 	atf_check_equal "$want" "$(d_cat /rand | sha256sum)"
 	atf_check_equal "$want" "$(d_cat -m 8192 /rand | sha256sum)"
+	atf_check_equal "$want" "$(d_cat -m 1048600 /rand | sha256sum)"
+	# Four at once: with the CPUs busy, the next Tread (same tag) can
+	# arrive before the worker that sent the last reply is done.
+	for round in 1 2 3; do
+		pids=
+		for i in 1 2 3 4; do
+			(d_cat -m 1048600 /rand | sha256sum >sum.$i) &
+			pids="$pids $!"
+		done
+		wait $pids	# not the daemon, also a child of this shell
+		for i in 1 2 3 4; do
+			atf_check_equal "$want" "$(cat sum.$i)"
+		done
+	done
 }
 big_file_body()
 {
