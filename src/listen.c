@@ -30,7 +30,9 @@
 
 static int	listener_unix_bind(struct listener *, const char *, long,
 		    uid_t, gid_t);
-static void	listen_fail(struct listener *, int, const char *, ...)
+static void	listen_fail(struct listener *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+static void	listen_refused(struct listener *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 
 static void
@@ -124,7 +126,7 @@ listener_unix(struct listener *li, const char *spec)
 			mode = strtol(o + 5, &end, 8);
 			if (o[5] == '\0' || *end != '\0' || errno != 0 ||
 			    mode < 0 || mode > 0777) {
-				listen_fail(li, 0, "unix:%s: bad mode \"%s\"",
+				listen_fail(li, "unix:%s: bad mode \"%s\"",
 				    spec, o + 5);
 				goto out;
 			}
@@ -132,7 +134,7 @@ listener_unix(struct listener *li, const char *spec)
 			if ((grp = strchr(o + 6, ':')) != NULL)
 				*grp++ = '\0';
 			if ((pw = getpwnam(o + 6)) == NULL) {
-				listen_fail(li, 0, "unix:%s: no user \"%s\"",
+				listen_fail(li, "unix:%s: no user \"%s\"",
 				    spec, o + 6);
 				goto out;
 			}
@@ -140,7 +142,7 @@ listener_unix(struct listener *li, const char *spec)
 			gid = pw->pw_gid;
 			if (grp != NULL) {
 				if ((gr = getgrnam(grp)) == NULL) {
-					listen_fail(li, 0,
+					listen_fail(li,
 					    "unix:%s: no group \"%s\"", spec,
 					    grp);
 					goto out;
@@ -148,14 +150,14 @@ listener_unix(struct listener *li, const char *spec)
 				gid = gr->gr_gid;
 			}
 		} else {
-			listen_fail(li, 0, "unix:%s: unknown option \"%s\"",
+			listen_fail(li, "unix:%s: unknown option \"%s\"",
 			    spec, o);
 			goto out;
 		}
 	}
 	if (path[0] != '/' || strlen(path) >=
 	    sizeof(((struct sockaddr_un *)NULL)->sun_path)) {
-		listen_fail(li, 0, "%s: socket path must be absolute and "
+		listen_fail(li, "%s: socket path must be absolute and "
 		    "short", path);
 		goto out;
 	}
@@ -179,15 +181,15 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	sun.sun_family = AF_UNIX;
 	if (path[0] != '/' || strlcpy(sun.sun_path, path,
 	    sizeof(sun.sun_path)) >= sizeof(sun.sun_path)) {
-		listen_fail(li, 0, "%s: socket path must be absolute and "
+		listen_fail(li, "%s: socket path must be absolute and "
 		    "short", path);
 		return -1;
 	}
 	/* A stale socket from an earlier run is replaced; nothing else. */
 	if (lstat(path, &st) == 0) {
 		if (!S_ISSOCK(st.st_mode)) {
-			li->li_sysfail = 1;
-			listen_fail(li, 0, "%s: exists and is not a socket", path);
+			listen_refused(li, 0, "%s: exists and is not a socket",
+			    path);
 			return -1;
 		}
 		unlink(path);
@@ -196,8 +198,7 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	omask = umask(0177);
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
-		li->li_sysfail = 1;
-		listen_fail(li, errno, "%s", path);
+		listen_refused(li, errno, "%s", path);
 		umask(omask);
 		if (fd != -1)
 			close(fd);
@@ -206,8 +207,7 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	umask(omask);
 	if ((uid != (uid_t)-1 && chown(path, uid, gid) == -1) ||
 	    chmod(path, mode == -1 ? 0600 : (mode_t)mode) == -1) {
-		li->li_sysfail = 1;
-		listen_fail(li, errno, "%s", path);
+		listen_refused(li, errno, "%s", path);
 		close(fd);
 		unlink(path);
 		return -1;
@@ -257,7 +257,7 @@ listener_tcp(struct listener *li, const char *spec)
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
 	if ((e = getaddrinfo(host, port, &hints, &res)) != 0) {
-		listen_fail(li, 0, "tcp:%s: %s", spec, gai_strerror(e));
+		listen_fail(li, "tcp:%s: %s", spec, gai_strerror(e));
 		return -1;
 	}
 	if (li->li_srv->s_dryrun) {
@@ -272,8 +272,7 @@ listener_tcp(struct listener *li, const char *spec)
 	    IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
 	    bind(fd, res->ai_addr, res->ai_addrlen) == -1 ||
 	    getsockname(fd, (struct sockaddr *)&ss, &sslen) == -1) {
-		li->li_sysfail = 1;
-		listen_fail(li, errno, "tcp:%s", spec);
+		listen_refused(li, errno, "tcp:%s", spec);
 		if (fd != -1)
 			close(fd);
 		freeaddrinfo(res);
@@ -282,8 +281,7 @@ listener_tcp(struct listener *li, const char *spec)
 	freeaddrinfo(res);
 	if (getnameinfo((struct sockaddr *)&ss, sslen, hbuf, sizeof(hbuf),
 	    pbuf, sizeof(pbuf), NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
-		li->li_sysfail = 1;
-		listen_fail(li, 0, "tcp:%s: getnameinfo failed", spec);
+		listen_refused(li, 0, "tcp:%s: getnameinfo failed", spec);
 		close(fd);
 		return -1;
 	}
@@ -294,7 +292,7 @@ listener_tcp(struct listener *li, const char *spec)
 		strlcpy(li->li_name, spec, sizeof(li->li_name));
 	return 0;
 bad:
-	listen_fail(li, 0,
+	listen_fail(li,
 	    "tcp:%s: expected tcp:HOST:PORT or tcp:[V6ADDR]:PORT", spec);
 	return -1;
 }
@@ -302,20 +300,41 @@ bad:
 /*
  * Why a spec was refused, into the caller's buffer: the command line and
  * the configuration file each print it their own way (the file prefixes
- * file:line), so one refusal is one line, not two.
+ * file:line), so one refusal is one line, not two.  errnum, if not 0,
+ * adds its strerror.
  */
 static void
-listen_fail(struct listener *li, int errnum, const char *fmt, ...)
+listen_vmsg(struct listener *li, int errnum, const char *fmt, va_list ap)
 {
-	va_list	 ap;
 	size_t	 n;
 
-	va_start(ap, fmt);
 	(void)vsnprintf(li->li_msg, li->li_msglen, fmt, ap);
-	va_end(ap);
 	if (errnum != 0 && (n = strlen(li->li_msg)) < li->li_msglen)
 		(void)snprintf(li->li_msg + n, li->li_msglen - n, ": %s",
 		    strerror(errnum));
+}
+
+/* The spec itself is wrong: the caller may show the usage. */
+static void
+listen_fail(struct listener *li, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	listen_vmsg(li, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* A good spec the system refused (in use, no such directory, ...). */
+static void
+listen_refused(struct listener *li, int errnum, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	li->li_sysfail = 1;
+	va_start(ap, fmt);
+	listen_vmsg(li, errnum, fmt, ap);
+	va_end(ap);
 }
 
 /*
@@ -345,7 +364,7 @@ listener_add(struct server *srv, const char *spec, char *msg, size_t msglen)
 	else if (strncmp(spec, "tcp:", 4) == 0)
 		rc = listener_tcp(li, spec + 4);
 	else {
-		listen_fail(li, 0,
+		listen_fail(li,
 		    "%s: listen spec must be unix:/path or tcp:HOST:PORT", spec);
 		rc = -1;
 	}
