@@ -10,7 +10,7 @@
 #include <sys/uio.h>
 
 #include <errno.h>
-#include <stdlib.h>
+#include <stdint.h>
 #include <unistd.h>
 
 #include "compat.h"
@@ -38,38 +38,35 @@ void *
 compat_map_resident(int fd, off_t off, size_t len)
 {
 #ifdef HAVE_MINCORE
-	unsigned char	 small[64], *vec = small;
-	void		*p, *v;
-	size_t		 pg, npages, i;
-	int		 flags = MAP_SHARED, ok;
+	unsigned char	 vec[256];	/* one mincore call per 256 pages */
+	void		*p;
+	size_t		 pg, at, chunk, i, n;
+	int		 flags = MAP_SHARED, ok = 1;
 
 	pg = (size_t)sysconf(_SC_PAGESIZE);
 	if (len == 0 || pg == 0 || off % (off_t)pg != 0)
-		return NULL;
-	npages = (len + pg - 1) / pg;
-	if (npages > sizeof(small) && (vec = malloc(npages)) == NULL)
 		return NULL;
 #ifdef MAP_POPULATE
 	/* Page tables filled in one call, not a fault per 16 pages later;
 	 * pages not cached yet are read in here, where waiting is fine. */
 	flags |= MAP_POPULATE;
 #endif
-	if ((p = mmap(NULL, len, PROT_READ, flags, fd, off)) == MAP_FAILED) {
-		p = NULL;
-		goto out;
+	if ((p = mmap(NULL, len, PROT_READ, flags, fd, off)) == MAP_FAILED)
+		return NULL;
+	for (at = 0; ok && at < len; at += chunk) {
+		chunk = len - at < sizeof(vec) * pg ? len - at :
+		    sizeof(vec) * pg;
+		/* The vector is char * on the BSDs, unsigned char * on
+		 * Linux: through void * it is either. */
+		ok = mincore((uint8_t *)p + at, chunk, (void *)vec) == 0;
+		n = (chunk + pg - 1) / pg;
+		for (i = 0; ok && i < n; i++)
+			ok = vec[i] & 1;
 	}
-	/* The vector is char * on the BSDs, unsigned char * on Linux. */
-	v = vec;
-	ok = mincore(p, len, v) == 0;
-	for (i = 0; ok && i < npages; i++)
-		ok = vec[i] & 1;
 	if (!ok) {
 		(void)munmap(p, len);
-		p = NULL;
+		return NULL;
 	}
-out:
-	if (vec != small)
-		free(vec);
 	return p;
 #else
 	(void)fd;
