@@ -151,6 +151,7 @@ struct lfmap {
 };
 int	lf_map(struct lfile *, uint64_t off, uint32_t count, struct lfmap *);
 void	lf_unmap(struct lfmap *);
+int	lf_map_rest(struct lfile *, uint64_t off, void *, uint32_t);
 int	lf_write(struct lfile *, uint64_t off, const void *, uint32_t,
 	    uint32_t *);
 int	lf_readdir(struct lfile *, uint64_t off, void *, uint32_t, uint32_t *);

@@ -1206,6 +1206,24 @@ lf_unmap(struct lfmap *m)
 	m->m_base = NULL;
 }
 
+/*
+ * The part of a mapped reply the socket did not take: len bytes at off,
+ * of the count lf_map promised.  The file may have shrunk on the host
+ * since it was mapped; what it no longer has reads as zeros, as it would
+ * through the mapping, so the reply keeps the length already sent.
+ */
+int
+lf_map_rest(struct lfile *lf, uint64_t off, void *buf, uint32_t len)
+{
+	uint32_t	 n = 0;
+	int		 err;
+
+	if ((err = lf_read(lf, off, buf, len, &n)) != 0)
+		return err;
+	memset((uint8_t *)buf + n, 0, len - n);
+	return 0;
+}
+
 int
 lf_read(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
     uint32_t *np)

@@ -356,15 +356,9 @@ static int
 read_fill(void *arg, uint8_t *buf, size_t from, size_t len)
 {
 	struct readfill	*rf = arg;
-	uint32_t	 n = 0;
 
-	if (lf_read(rf->rf_lf, rf->rf_off + from, buf, (uint32_t)len,
-	    &n) != 0)
-		return -1;
-	/* Shortened on the host since the send began: a read racing a
-	 * truncate may see zeros, as through a mapping of the file. */
-	memset(buf + n, 0, len - n);
-	return 0;
+	return lf_map_rest(rf->rf_lf, rf->rf_off + from, buf,
+	    (uint32_t)len) == 0 ? 0 : -1;
 }
 
 /*

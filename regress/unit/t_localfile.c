@@ -1971,6 +1971,90 @@ ATF_TC_BODY(read_cached, tc)
 }
 
 /*
+ * lf_map, a large read's bytes straight from the page cache: what the
+ * file holds from any offset, up to its end and no further; EAGAIN (read
+ * it the usual way) at or past the end, for what is not a regular file
+ * open for reading, or where nothing can be mapped.  lf_map_rest, the
+ * part of a mapped reply the socket did not take: the file's bytes, and
+ * zeros for what a truncate on the host took away meanwhile.
+ */
+ATF_TC_WITHOUT_HEAD(map_read);
+ATF_TC_BODY(map_read, tc)
+{
+	struct lfile	*root, *lf, *d, *w;
+	struct lfmap	 m;
+	uint8_t		 want[3 * 4096 + 100], buf[sizeof(want)];
+	size_t		 i;
+	int		 err, fd;
+#ifdef HAVE_MINCORE
+	size_t		 nz;
+	uint64_t	 at;
+#endif
+
+	for (i = 0; i < sizeof(want); i++)
+		want[i] = (uint8_t)(i * 7 + 3);
+	ex_setup(0);
+	fd = open(EXPDIR "/f", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ATF_REQUIRE(fd != -1);
+	ATF_REQUIRE(write(fd, want, sizeof(want)) == (ssize_t)sizeof(want));
+	close(fd);
+	ATF_REQUIRE(mkdir(EXPDIR "/d", 0755) == 0);
+	root = attach(&ex, NULL);
+	lf = walk_open(root, "f", P9_L_O_RDONLY);
+	w = walk_open(root, "f", P9_L_O_WRONLY);
+	d = walk_open(root, "d", P9_L_O_RDONLY);
+
+	REQ_ERR(lf_map(d, 0, 4096, &m), EAGAIN);
+	ATF_CHECK(m.m_base == NULL);
+	REQ_ERR(lf_map(w, 0, 4096, &m), EAGAIN);
+	REQ_ERR(lf_map(root, 0, 4096, &m), EAGAIN);
+	REQ_ERR(lf_map(lf, sizeof(want), 4096, &m), EAGAIN);
+	REQ_ERR(lf_map(lf, UINT64_MAX - 10, 4096, &m), EAGAIN);
+	lf_unmap(&m);		/* nothing mapped: nothing done */
+
+	err = lf_map(lf, 4096 + 5, 2 * 4096, &m);
+#ifdef HAVE_MINCORE
+	/* Just written, so in the page cache; from mid-page. */
+	REQ_OK(err);
+	ATF_CHECK_EQ(m.m_n, 2 * 4096);
+	ATF_CHECK(memcmp(m.m_data, want + 4096 + 5, m.m_n) == 0);
+	lf_unmap(&m);
+	ATF_CHECK(m.m_base == NULL);
+	/* A count past the end: up to the end. */
+	at = 2 * 4096 + 1;
+	REQ_OK(lf_map(lf, at, 1 << 20, &m));
+	ATF_CHECK_EQ(m.m_n, sizeof(want) - at);
+	ATF_CHECK(memcmp(m.m_data, want + at, m.m_n) == 0);
+	/* The file shrinks on the host while the reply is out; the rest,
+	 * from 10 bytes in, is the file up to its new end, then zeros.
+	 * The mapping itself is not touched again (SIGBUS past the end). */
+	ATF_REQUIRE(truncate(EXPDIR "/f", (off_t)at + 50) == 0);
+	memset(buf, 0xff, sizeof(buf));
+	REQ_OK(lf_map_rest(lf, at + 10, buf, m.m_n - 10));
+	ATF_CHECK(memcmp(buf, want + at + 10, 40) == 0);
+	for (i = 40, nz = 0; i < m.m_n - 10; i++)
+		nz += buf[i] != 0;
+	ATF_CHECK_EQ(nz, 0);
+	lf_unmap(&m);
+#else
+	/* No way to know what is in memory: never mapped. */
+	REQ_ERR(err, EAGAIN);
+	ATF_CHECK(m.m_base == NULL);
+#endif
+	/* Whole, the rest is just the file; an error is the reply's. */
+	memset(buf, 0xff, sizeof(buf));
+	REQ_OK(lf_map_rest(lf, 3, buf, 20));
+	ATF_CHECK(memcmp(buf, want + 3, 20) == 0);
+	REQ_ERR(lf_map_rest(w, 0, buf, 20), EBADF);
+	REQ_ERR(lf_map_rest(d, 0, buf, 20), EISDIR);
+	REQ_OK(lf_close(d));
+	REQ_OK(lf_close(w));
+	REQ_OK(lf_close(lf));
+	REQ_OK(lf_close(root));
+	ex_done(&ex);
+}
+
+/*
  * lf_walk_cached, the loop thread's walk: the same answers as lf_walk
  * where the kernel's lookup cache has them, EAGAIN (for a worker, having
  * made nothing) for "..", and always EAGAIN where the host cannot look
@@ -2152,6 +2236,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, unlinked_open);
 	ATF_TP_ADD_TC(tp, rename_race);
 	ATF_TP_ADD_TC(tp, read_cached);
+	ATF_TP_ADD_TC(tp, map_read);
 	ATF_TP_ADD_TC(tp, walk_cached);
 	ATF_TP_ADD_TC(tp, close_nowait);
 	ATF_TP_ADD_TC(tp, close_nowait_remote);
