@@ -13,8 +13,10 @@
 #	sh regress/bench/kbench.sh BUILDDIR
 #
 # Knobs: KBENCH_ROUNDS (4), KBENCH_SECS (5, per fio job), KBENCH_FILES
-# (500, for the metadata jobs), BENCH_DIR (work dir, shared with
-# bench.sh), FSGOFERD, and kernel.subr's FSG_KERNEL_* (accelerator, ...).
+# (500, for the metadata jobs), KBENCH_JOBS (which of seqread seqwrite
+# randread randwrite create stat delete; all by default), BENCH_DIR (work
+# dir, shared with bench.sh), FSGOFERD, and kernel.subr's FSG_KERNEL_*
+# (accelerator, ...).
 
 set -u
 B=${1:-obj}
@@ -27,6 +29,7 @@ export FSGOFERD
 ROUNDS=${KBENCH_ROUNDS:-4}
 SECS=${KBENCH_SECS:-5}
 NFILES=${KBENCH_FILES:-500}
+JOBS=${KBENCH_JOBS:-seqread seqwrite randread randwrite create stat delete}
 FSG_KERNEL_MEM=${FSG_KERNEL_MEM:-1024}
 export FSG_KERNEL_MEM
 
@@ -104,7 +107,7 @@ kb_jobs()
 {
 	local i=0 job srv m order
 
-	for job in seqread seqwrite randread randwrite create stat delete; do
+	for job in $JOBS; do
 		i=$((i + 1))
 		if [ $((i % 2)) -eq 1 ]; then
 			order="$1 $2"
