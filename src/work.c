@@ -192,6 +192,7 @@ work_thread(void *arg)
 {
 	struct workq	*w = arg;
 	struct req	*r;
+	int		 more;
 
 	/* Confined before the first request; never serve unconfined. */
 	if (w->w_sandbox >= 0 && compat_sandbox_enter(w->w_sandbox) == -1)
@@ -214,10 +215,11 @@ work_thread(void *arg)
 		pthread_mutex_lock(&w->w_lock);
 		/* Off its cap, that connection's queued requests may run:
 		 * only then is another worker worth waking. */
-		if (r->r_conn->c_running-- == w->w_percon &&
-		    !TAILQ_EMPTY(&w->w_queue))
-			pthread_cond_signal(&w->w_cv);
+		more = r->r_conn->c_running-- == w->w_percon &&
+		    !TAILQ_EMPTY(&w->w_queue);
 		pthread_mutex_unlock(&w->w_lock);
+		if (more)
+			pthread_cond_signal(&w->w_cv);
 
 		work_complete(w, r);
 
@@ -269,7 +271,8 @@ work_wake(int fd, short ev, void *arg)
 }
 
 /*
- * Under w_lock: wake sleepers for n new jobs, but only as many as keep
+ * Under w_lock: how many sleepers to wake for n new jobs (the caller
+ * signals them once it has let go of w_lock), but only as many as keep
  * w_spread workers awake.  An awake worker takes the next job when it
  * is done with its own, without a sleep and a wake-up; more threads than
  * CPUs running short jobs only take turns (a create+unlink loop runs at
@@ -279,7 +282,7 @@ work_wake(int fd, short ev, void *arg)
  * for long (an fsync) would hold the queue up, so queued work that
  * nobody was woken for wakes a sleeper after WORK_KICK_USEC (work_kick).
  */
-static void
+static int
 work_wakeup(struct workq *w, int n, int bigio)
 {
 	struct timeval	 tv = { 0, WORK_KICK_USEC };
@@ -287,9 +290,10 @@ work_wakeup(struct workq *w, int n, int bigio)
 
 	spread = w->w_spread + (bigio ? 1 : 0);
 	for (i = 0; i < n && i < w->w_idle && awake + i < spread; i++)
-		pthread_cond_signal(&w->w_cv);
+		;
 	if (i < n && w->w_idle > i && !evtimer_pending(w->w_kickev, NULL))
 		evtimer_add(w->w_kickev, &tv);
+	return i;
 }
 
 /* Loop thread: work is still queued; wake one more sleeper for it. */
@@ -392,8 +396,13 @@ work_submit(struct workq *w, struct reqlist *batch, int quiet)
 		r->r_solo = 1;
 	pthread_mutex_lock(&w->w_lock);
 	TAILQ_CONCAT(&w->w_queue, batch, r_qentry);
-	work_wakeup(w, n, bigio);
+	n = work_wakeup(w, n, bigio);
 	pthread_mutex_unlock(&w->w_lock);
+	/* Signalled under the lock, a worker would wake only to wait for
+	 * it: two wake-ups for one job, each a trip through the scheduler
+	 * on a machine whose other CPUs are busy. */
+	while (n-- > 0)
+		pthread_cond_signal(&w->w_cv);
 }
 
 /* Stop the threads; requests still queued were never started. */
