@@ -286,11 +286,16 @@ static int
 work_wakeup(struct workq *w, int n, int bigio)
 {
 	struct timeval	 tv = { 0, WORK_KICK_USEC };
-	int		 awake = w->w_nthreads - w->w_idle, i, spread;
+	int		 awake = w->w_nthreads - w->w_idle, i;
 
-	spread = w->w_spread + (bigio ? 1 : 0);
-	for (i = 0; i < n && i < w->w_idle && awake + i < spread; i++)
-		;
+	/* The fewest of: the jobs, the sleepers, the room under spread. */
+	i = w->w_spread + (bigio ? 1 : 0) - awake;
+	if (i > n)
+		i = n;
+	if (i > w->w_idle)
+		i = w->w_idle;
+	if (i < 0)
+		i = 0;
 	if (i < n && w->w_idle > i && !evtimer_pending(w->w_kickev, NULL))
 		evtimer_add(w->w_kickev, &tv);
 	return i;
