@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -30,10 +31,25 @@
 
 #include "fsgoferd.h"
 
+/*
+ * A worker sleeps on a semaphore of its own, not on a condition variable
+ * shared by all: the one woken is the one that went to sleep last (its
+ * stack and data still in a CPU's cache, the scheduler's idea of where
+ * it runs still right), where a shared condition variable wakes them in
+ * turn.  And a thread returning from pthread_cond_wait takes the mutex
+ * back marked as contended, which costs its next unlock a futex call.
+ */
+struct worker {
+	struct workq		*wk_q;
+	pthread_t		 wk_thread;
+	sem_t			 wk_sem;
+	SLIST_ENTRY(worker)	 wk_entry;	/* on w_idlers */
+};
+
 struct workq {
 	struct server		*w_srv;
 	pthread_mutex_t		 w_lock;
-	pthread_cond_t		 w_cv;
+	pthread_cond_t		 w_cv;		/* startup only */
 	struct reqlist		 w_queue;	/* submitted, not started */
 	struct reqlist		 w_done;	/* finished, reply not sent */
 	TAILQ_HEAD(, conn)	 w_wake;	/* conns the loop must drain */
@@ -41,11 +57,12 @@ struct workq {
 	int			 w_stop;
 	int			 w_nthreads;
 	int			 w_percon;	/* running cap per connection */
-	pthread_t		*w_threads;
+	struct worker		*w_workers;
+	SLIST_HEAD(, worker)	 w_idlers;	/* asleep, last in first */
 	int			 w_pipe[2];	/* wakes the loop */
 	int			 w_sandbox;	/* confinement handle or -2 */
 	int			 w_ready;	/* threads that entered it */
-	int			 w_idle;	/* threads waiting for a job */
+	int			 w_idle;	/* workers on w_idlers */
 	int			 w_spread;	/* awake workers worth having */
 	struct event		*w_wakeev;
 	struct event		*w_kickev;	/* queued work nobody woke for */
@@ -99,6 +116,30 @@ work_pick(struct workq *w)
 		}
 	}
 	return NULL;
+}
+
+/*
+ * Under w_lock: take the worker that went to sleep last off the idle
+ * list (it counts as awake from now on); NULL if none sleeps.  The
+ * caller wakes it with work_post once it has let go of w_lock.
+ */
+static struct worker *
+work_pop(struct workq *w)
+{
+	struct worker	*wk;
+
+	if ((wk = SLIST_FIRST(&w->w_idlers)) != NULL) {
+		SLIST_REMOVE_HEAD(&w->w_idlers, wk_entry);
+		w->w_idle--;
+	}
+	return wk;
+}
+
+static void
+work_post(struct worker *wk)
+{
+	if (wk != NULL && sem_post(&wk->wk_sem) == -1)
+		fatal("sem_post");
 }
 
 /* Under w_lock: make sure the loop wakes up to look at the lists. */
@@ -190,9 +231,9 @@ work_complete(struct workq *w, struct req *r)
 static void *
 work_thread(void *arg)
 {
-	struct workq	*w = arg;
+	struct worker	*wk = arg, *next;
+	struct workq	*w = wk->wk_q;
 	struct req	*r;
-	int		 more;
 
 	/* Confined before the first request; never serve unconfined. */
 	if (w->w_sandbox >= 0 && compat_sandbox_enter(w->w_sandbox) == -1)
@@ -202,9 +243,14 @@ work_thread(void *arg)
 	pthread_cond_broadcast(&w->w_cv);
 	for (;;) {
 		while (!w->w_stop && (r = work_pick(w)) == NULL) {
+			/* Whoever takes us off the list posts the semaphore. */
+			SLIST_INSERT_HEAD(&w->w_idlers, wk, wk_entry);
 			w->w_idle++;
-			pthread_cond_wait(&w->w_cv, &w->w_lock);
-			w->w_idle--;
+			pthread_mutex_unlock(&w->w_lock);
+			while (sem_wait(&wk->wk_sem) == -1)
+				if (errno != EINTR)
+					fatal("sem_wait");
+			pthread_mutex_lock(&w->w_lock);
 		}
 		if (w->w_stop)
 			break;
@@ -215,11 +261,12 @@ work_thread(void *arg)
 		pthread_mutex_lock(&w->w_lock);
 		/* Off its cap, that connection's queued requests may run:
 		 * only then is another worker worth waking. */
-		more = r->r_conn->c_running-- == w->w_percon &&
-		    !TAILQ_EMPTY(&w->w_queue);
+		next = NULL;
+		if (r->r_conn->c_running-- == w->w_percon &&
+		    !TAILQ_EMPTY(&w->w_queue))
+			next = work_pop(w);
 		pthread_mutex_unlock(&w->w_lock);
-		if (more)
-			pthread_cond_signal(&w->w_cv);
+		work_post(next);
 
 		work_complete(w, r);
 
@@ -306,16 +353,16 @@ static void
 work_kick(int fd, short ev, void *arg)
 {
 	struct workq	*w = arg;
+	struct worker	*wk = NULL;
 	struct timeval	 tv = { 0, WORK_KICK_USEC };
 
 	(void)fd;
 	(void)ev;
 	pthread_mutex_lock(&w->w_lock);
-	if (!TAILQ_EMPTY(&w->w_queue) && w->w_idle > 0) {
-		pthread_cond_signal(&w->w_cv);
+	if (!TAILQ_EMPTY(&w->w_queue) && (wk = work_pop(w)) != NULL)
 		evtimer_add(w->w_kickev, &tv);
-	}
 	pthread_mutex_unlock(&w->w_lock);
+	work_post(wk);
 }
 
 /* Start n workers, each confined by the sandbox handle if >= 0. */
@@ -331,6 +378,7 @@ work_init(struct server *srv, int n, int sandbox)
 	TAILQ_INIT(&w->w_queue);
 	TAILQ_INIT(&w->w_done);
 	TAILQ_INIT(&w->w_wake);
+	SLIST_INIT(&w->w_idlers);
 	if (pthread_mutex_init(&w->w_lock, NULL) != 0 ||
 	    pthread_cond_init(&w->w_cv, NULL) != 0)
 		fatalx("work_init: mutex");
@@ -355,10 +403,14 @@ work_init(struct server *srv, int n, int sandbox)
 	if (w->w_spread < 1)
 		w->w_spread = 1;
 	w->w_sandbox = sandbox;
-	if ((w->w_threads = calloc(n, sizeof(pthread_t))) == NULL)
+	if ((w->w_workers = calloc(n, sizeof(*w->w_workers))) == NULL)
 		fatal("work_init");
 	for (i = 0; i < n; i++) {
-		if (pthread_create(&w->w_threads[i], NULL, work_thread, w) != 0)
+		w->w_workers[i].wk_q = w;
+		if (sem_init(&w->w_workers[i].wk_sem, 0, 0) == -1)
+			fatal("work_init: sem_init");
+		if (pthread_create(&w->w_workers[i].wk_thread, NULL,
+		    work_thread, &w->w_workers[i]) != 0)
 			fatalx("work_init: pthread_create");
 	}
 	/* The caller closes the handle once every worker holds it. */
@@ -376,6 +428,8 @@ work_init(struct server *srv, int n, int sandbox)
 void
 work_submit(struct workq *w, struct reqlist *batch, int quiet)
 {
+	SLIST_HEAD(, worker) wake = SLIST_HEAD_INITIALIZER(wake);
+	struct worker	*wk;
 	struct conn	*c;
 	struct req	*r;
 	int		 n = 0, bigio = 0;
@@ -401,33 +455,44 @@ work_submit(struct workq *w, struct reqlist *batch, int quiet)
 		r->r_solo = 1;
 	pthread_mutex_lock(&w->w_lock);
 	TAILQ_CONCAT(&w->w_queue, batch, r_qentry);
-	n = work_wakeup(w, n, bigio);
+	for (n = work_wakeup(w, n, bigio); n > 0; n--) {
+		wk = work_pop(w);	/* work_wakeup counted it idle */
+		SLIST_INSERT_HEAD(&wake, wk, wk_entry);
+	}
 	pthread_mutex_unlock(&w->w_lock);
-	/* Signalled under the lock, a worker would wake only to wait for
-	 * it: two wake-ups for one job, each a trip through the scheduler
-	 * on a machine whose other CPUs are busy. */
-	while (n-- > 0)
-		pthread_cond_signal(&w->w_cv);
+	/* Posted under the lock, a worker would wake only to wait for it:
+	 * two wake-ups for one job, each a trip through the scheduler on a
+	 * machine whose other CPUs are busy. */
+	while ((wk = SLIST_FIRST(&wake)) != NULL) {
+		SLIST_REMOVE_HEAD(&wake, wk_entry);
+		work_post(wk);
+	}
 }
 
 /* Stop the threads; requests still queued were never started. */
 void
 work_shutdown(struct workq *w)
 {
-	int	 i;
+	struct worker	*wk;
+	int		 i;
 
 	pthread_mutex_lock(&w->w_lock);
 	w->w_stop = 1;
-	pthread_cond_broadcast(&w->w_cv);
+	/* Each sleeper looks at w_stop once woken; the busy ones see it
+	 * when they finish. */
+	while ((wk = work_pop(w)) != NULL)
+		work_post(wk);
 	pthread_mutex_unlock(&w->w_lock);
-	for (i = 0; i < w->w_nthreads; i++)
-		pthread_join(w->w_threads[i], NULL);
+	for (i = 0; i < w->w_nthreads; i++) {
+		pthread_join(w->w_workers[i].wk_thread, NULL);
+		sem_destroy(&w->w_workers[i].wk_sem);
+	}
 	event_free(w->w_wakeev);
 	event_free(w->w_kickev);
 	close(w->w_pipe[0]);
 	close(w->w_pipe[1]);
 	pthread_mutex_destroy(&w->w_lock);
 	pthread_cond_destroy(&w->w_cv);
-	free(w->w_threads);
+	free(w->w_workers);
 	free(w);
 }
