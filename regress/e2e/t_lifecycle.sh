@@ -244,6 +244,50 @@ socket_activation_cleanup()
 	e2e_stop
 }
 
+# The scheduling policy (field 41 of /proc/PID/task/TID/stat) of one
+# thread: 0 the default, 3 SCHED_BATCH.  The fields are counted after
+# the command name, which may hold spaces.
+lc_policy()
+{
+	sed 's/^.*) //' "$1" | awk '{ print $39 }'
+}
+
+atf_test_case loop_sched cleanup
+loop_sched_head()
+{
+	atf_set descr "Where the host has SCHED_BATCH, the event loop" \
+	    "thread (and only it) runs without wake-up preemption; the" \
+	    "workers keep the default policy"
+}
+loop_sched_body()
+{
+	e2e_tree_small
+	e2e_start_default -v		# -v: the debug line below
+	pid=$(e2e_pid)
+	[ -r "/proc/$pid/task/$pid/stat" ] || atf_skip "no /proc here"
+	loop=$(lc_policy "/proc/$pid/task/$pid/stat")
+	if grep -q 'event loop thread: no wake-up preemption' log; then
+		[ "$loop" = 3 ] ||
+		    atf_fail "the log says SCHED_BATCH, the loop has policy $loop"
+	else
+		[ "$loop" = 0 ] || atf_fail "loop policy $loop, nothing logged"
+	fi
+	n=0
+	for t in /proc/$pid/task/*; do
+		[ "${t##*/}" = "$pid" ] && continue
+		p=$(lc_policy "$t/stat")
+		[ "$p" = 0 ] || atf_fail "worker ${t##*/} has policy $p"
+		n=$((n + 1))
+	done
+	[ $n -ge 1 ] || atf_fail "no worker threads found"
+	# Still serving.
+	e2e_healthy file 6
+}
+loop_sched_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case sigterm
@@ -251,4 +295,5 @@ atf_init_test_cases()
 	atf_add_test_case sighup
 	atf_add_test_case inetd
 	atf_add_test_case socket_activation
+	atf_add_test_case loop_sched
 }
