@@ -187,12 +187,13 @@ ssize_t	compat_pread_nowait(int fd, void *buf, size_t len, off_t off);
 void	*compat_map_resident(int fd, off_t off, size_t len);
 
 /*
- * sched.c: let the calling thread, when woken, wait for the running
- * thread to sleep or use up its time rather than preempt it.  Only that
- * thread, and only if it has the default policy (0 and no change
- * otherwise); -1 with ENOSYS where the host has no such policy.
+ * sched.c: on: let the calling thread, when woken, wait for the running
+ * thread to sleep or use up its time rather than preempt it, if it has
+ * the default policy; off: back to the default, if on had changed it.
+ * Only that thread.  1 if changed, 0 if left as it was, -1 with ENOSYS
+ * where the host has no such policy.
  */
-int	compat_sched_nopreempt(void);
+int	compat_sched_nopreempt(int on);
 
 /* string.c: the BSD string helpers glibc may lack. */
 #ifndef HAVE_STRLCPY

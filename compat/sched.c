@@ -20,26 +20,28 @@
 #include "compat.h"
 
 int
-compat_sched_nopreempt(void)
+compat_sched_nopreempt(int on)
 {
 #ifdef HAVE_SCHED_BATCH
 	struct sched_param	 sp;
-	int			 pol;
+	int			 pol, from, to;
 
-	/* An administrator's choice (chrt, systemd's CPUSchedulingPolicy)
-	 * stands. */
+	from = on ? SCHED_OTHER : SCHED_BATCH;
+	to = on ? SCHED_BATCH : SCHED_OTHER;
+	/* Any other policy is an administrator's choice (chrt, systemd's
+	 * CPUSchedulingPolicy) and stands. */
 	if ((pol = sched_getscheduler(0)) == -1)
 		return -1;
-	if (pol != SCHED_OTHER)
+	if (pol != from)
 		return 0;
 	sp.sched_priority = 0;
 	/* pthread's call, so that the C library's idea of this thread's
 	 * policy (glibc keeps one) stays right. */
-	if ((errno = pthread_setschedparam(pthread_self(), SCHED_BATCH,
-	    &sp)) != 0)
+	if ((errno = pthread_setschedparam(pthread_self(), to, &sp)) != 0)
 		return -1;
-	return 0;
+	return 1;
 #else
+	(void)on;
 	errno = ENOSYS;
 	return -1;
 #endif

@@ -24,7 +24,8 @@ if [ -z "$total" ] || [ "$total" -eq 0 ]; then
 	echo "run-kyua: no test ran" >&2
 	exit 1
 fi
+# kyua's "passed" counts skipped cases too; report them apart.
 skipped=$(grep -c '\->  *skipped' kyua-test.log)
-failed=$((total - passed - skipped))
-echo "$passed passed, $failed failed, $skipped skipped"
+failed=$((total - passed))
+echo "$((passed - skipped)) passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

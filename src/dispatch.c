@@ -456,6 +456,8 @@ dispatch_finish(struct req *r)
 		reply_fcall(r, &rf);
 	}
 	c->c_reserved -= r->r_reserve;
+	if (r->r_bigio)
+		work_big_done(c->c_srv->s_wq);
 	if (!r->r_replied)
 		conn_reply(r);
 	TAILQ_REMOVE(&c->c_reqs, r, r_entry);

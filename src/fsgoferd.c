@@ -558,17 +558,6 @@ main(int argc, char *argv[])
 		drop_privileges(user);
 	save_groups(&srv);
 	srv.s_wq = work_init(&srv, srv.s_lim.l_workers, sbx);
-	/*
-	 * This thread runs the loop; the workers, started above, keep the
-	 * default policy.  A request wakes the loop while the client that
-	 * sent it is still on its way to sleep: preempting it there costs
-	 * two context switches per request, and on a host with a busy CPU
-	 * doubled the CPU time of each lone 4 KiB write.
-	 */
-	if (compat_sched_nopreempt() == 0)
-		log_debug("event loop thread: no wake-up preemption");
-	else if (errno != ENOSYS)
-		log_warn("cannot change the event loop's scheduling");
 	if (sbx >= 0)
 		close(sbx);
 	for (i = 0; i < 3; i++) {

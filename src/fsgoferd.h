@@ -288,6 +288,7 @@ struct req {
 	TAILQ_HEAD(, req)	 r_flushes;	/* Tflush waiting for us */
 	TAILQ_ENTRY(req)	 r_fentry;
 	int			 r_solo;	/* alone on the workers */
+	int			 r_bigio;	/* counted in the workq's w_nbig */
 	/* Under the connection's bufferevent lock: */
 	int			 r_replied;	/* a worker queued or sent it */
 	int			 r_done;	/* on c_done */
@@ -397,6 +398,7 @@ struct workq	*work_init(struct server *, int, int);
 void		 work_submit(struct workq *, struct reqlist *, int);
 void		 work_shutdown(struct workq *);
 void		 work_wake_conn(struct workq *, struct conn *);
+void		 work_big_done(struct workq *);
 void		 work_forget_conn(struct workq *, struct conn *);
 
 /* parse.c: fsgoferd.conf, and the set-up it shares with the command line */

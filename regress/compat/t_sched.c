@@ -1,9 +1,9 @@
 /*
  * compat_sched_nopreempt: the event loop thread gives up wake-up
- * preemption, and only that thread.  Each case runs in a child process
- * so that the test program's own policy never changes.  Where the host
- * has no such policy (PORTABLE=1, the BSDs) the shim says ENOSYS and
- * changes nothing.
+ * preemption and takes it back, and only that thread.  Each case runs
+ * in a child process so that the test program's own policy never
+ * changes.  Where the host has no such policy (PORTABLE=1, the BSDs)
+ * the shim says ENOSYS and changes nothing.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -90,7 +90,7 @@ this_thread_only(void)
 	if (policy() != SCHED_OTHER)
 		return 101;		/* the test itself runs under chrt */
 	errno = 0;
-	rc = compat_sched_nopreempt();
+	rc = compat_sched_nopreempt(1);
 	err = errno;
 	pthread_mutex_lock(&o.o_lock);
 	o.o_go = 1;
@@ -99,8 +99,16 @@ this_thread_only(void)
 	pthread_join(t, NULL);
 #ifdef HAVE_SCHED_BATCH
 	(void)err;
-	bad += rc != 0;
+	bad += rc != 1;
 	bad += policy() != SCHED_BATCH;
+	/* Again: nothing to change. */
+	bad += compat_sched_nopreempt(1) != 0;
+	bad += policy() != SCHED_BATCH;
+	/* Back to the default, once. */
+	bad += compat_sched_nopreempt(0) != 1;
+	bad += policy() != SCHED_OTHER;
+	bad += compat_sched_nopreempt(0) != 0;
+	bad += policy() != SCHED_OTHER;
 #else
 	bad += rc != -1 || err != ENOSYS;
 	bad += policy() != SCHED_OTHER;
@@ -127,7 +135,9 @@ keeps_other_policy(void)
 	memset(&sp, 0, sizeof(sp));
 	if (sched_setscheduler(0, SCHED_IDLE, &sp) == -1)
 		return 100;
-	bad += compat_sched_nopreempt() != 0;
+	bad += compat_sched_nopreempt(1) != 0;
+	bad += policy() != SCHED_IDLE;
+	bad += compat_sched_nopreempt(0) != 0;
 	bad += policy() != SCHED_IDLE;
 	return bad;
 }

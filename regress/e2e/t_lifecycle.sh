@@ -288,6 +288,56 @@ loop_sched_cleanup()
 	e2e_stop
 }
 
+atf_test_case loop_sched_bigio cleanup
+loop_sched_bigio_head()
+{
+	atf_set descr "While a client pipelines 1 MiB reads, the event loop" \
+	    "thread preempts as the default policy does (it moves their" \
+	    "bytes); once they are done it is back under SCHED_BATCH"
+}
+loop_sched_bigio_body()
+{
+	lc_tree
+	e2e_start_default -m 1048600 -v
+	pid=$(e2e_pid)
+	st=/proc/$pid/task/$pid/stat
+	[ -r "$st" ] || atf_skip "no /proc here"
+	grep -q 'event loop thread: no wake-up preemption' log ||
+	    atf_skip "no SCHED_BATCH in this build"
+	[ "$(lc_policy "$st")" = 3 ] || atf_fail "idle loop not SCHED_BATCH"
+	cat >busy.in <<EOF
+version 1048600
+attach 0 root $E2E_EXPORT
+walk 0 1 big
+lopen 1 RDONLY
+pipeline 1500 readn 1 0 1048576
+EOF
+	"$E2E_P9C" -t 60 "$E2E_TCP" <busy.in >busy.got 2>&1 &
+	bpid=$!
+	other=0
+	while kill -0 "$bpid" 2>/dev/null; do
+		[ "$(lc_policy "$st")" = 0 ] && other=$((other + 1))
+	done
+	wait "$bpid" ||
+	    atf_fail "the reading client failed: $(tail -n 3 busy.got)"
+	atf_check_equal 1500 "$(grep -c '^Rread 1048576$' busy.got)"
+	[ $other -gt 0 ] ||
+	    atf_fail "the loop never had the default policy during the reads"
+	echo "default policy in $other samples" >&2
+	# Every read settled: back to no preemption.
+	i=0
+	while [ "$(lc_policy "$st")" != 3 ]; do
+		i=$((i + 1))
+		[ $i -lt 50 ] || atf_fail "loop not back under SCHED_BATCH"
+		sleep 0.1
+	done
+	e2e_healthy file 6
+}
+loop_sched_bigio_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case sigterm
@@ -296,4 +346,5 @@ atf_init_test_cases()
 	atf_add_test_case inetd
 	atf_add_test_case socket_activation
 	atf_add_test_case loop_sched
+	atf_add_test_case loop_sched_bigio
 }
