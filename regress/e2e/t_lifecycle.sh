@@ -280,6 +280,29 @@ loop_sched_body()
 		n=$((n + 1))
 	done
 	[ $n -ge 1 ] || atf_fail "no worker threads found"
+	# A client with one request at a time leaves it so throughout.
+	{
+		echo version
+		echo "attach 0 root $E2E_EXPORT"
+		echo "walk 0 1 file"
+		i=0
+		while [ $i -lt 3000 ]; do
+			echo "getattr 1 SIZE"
+			i=$((i + 1))
+		done
+	} >one.in
+	"$E2E_P9C" "$E2E_ADDR" <one.in >one.got 2>&1 &
+	cpid=$!
+	seen=
+	while kill -0 "$cpid" 2>/dev/null; do
+		seen="$seen $(lc_policy "/proc/$pid/task/$pid/stat")"
+	done
+	wait "$cpid" || atf_fail "client failed: $(tail -n 3 one.got)"
+	atf_check_equal 3000 "$(grep -c '^Rgetattr size=6$' one.got)"
+	for p in $seen; do
+		[ "$p" = "$loop" ] ||
+		    atf_fail "loop policy $p (not $loop) under a one-at-a-time client"
+	done
 	# Still serving.
 	e2e_healthy file 6
 }
