@@ -187,6 +187,22 @@ ssize_t	compat_pread_nowait(int fd, void *buf, size_t len, off_t off);
 void	*compat_map_resident(int fd, off_t off, size_t len);
 
 /*
+ * mapping.c: read-only windows on a file that replies are sent from.
+ * compat_window_map: len bytes of fd from off (page aligned), or NULL.
+ * compat_window_ready: 1 if [p, p + len) of a window can be sent now:
+ * maywait 0, only if every page is in memory already (the caller must
+ * not wait for the disk); maywait 1, after reading in what is missing.
+ * 0 otherwise, or past the end of the file where the host can tell.
+ * compat_copy_safe: copy from a window without ever touching it from
+ * user space; pages the file no longer has read as zeros.  How many
+ * bytes were zeroed, or -1.
+ */
+void	*compat_window_map(int fd, off_t off, size_t len);
+void	 compat_window_unmap(void *, size_t);
+int	 compat_window_ready(const void *, size_t, int maywait);
+ssize_t	 compat_copy_safe(void *dst, const void *src, size_t len);
+
+/*
  * sched.c: on: let the calling thread, when woken, wait for the running
  * thread to sleep or use up its time rather than preempt it, if it has
  * the default policy; off: back to the default, if on had changed it.

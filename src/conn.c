@@ -55,6 +55,7 @@ static void	conn_eventcb(struct bufferevent *, short, void *);
 static void	conn_free(struct conn *);
 static void	conn_flush_all(int, short, void *);
 static void	conn_flush(struct conn *);
+static int	conn_unwindow(struct conn *, struct evbuffer *, int);
 
 struct conn *
 conn_new(struct server *srv, int fd, const char *peer)
@@ -450,6 +451,14 @@ conn_eventcb(struct bufferevent *bev, short what, void *arg)
 	struct conn	*c = arg;
 
 	(void)bev;
+	/* libevent stopped writing at a window that faulted: copy it and
+	 * write on. */
+	if ((what & (BEV_EVENT_ERROR | BEV_EVENT_WRITING)) ==
+	    (BEV_EVENT_ERROR | BEV_EVENT_WRITING) &&
+	    EVUTIL_SOCKET_ERROR() == EFAULT && !c->c_dead &&
+	    conn_unwindow(c, bufferevent_get_output(c->c_bev), 1) == 0 &&
+	    bufferevent_enable(c->c_bev, EV_WRITE) == 0)
+		return;
 	if (what & BEV_EVENT_EOF)
 		conn_close(c, "closed by peer");
 	else if (what & BEV_EVENT_TIMEOUT)
@@ -482,15 +491,41 @@ conn_free_reply(const void *data, size_t len, void *arg)
 	bufpool_put(srv->s_pool, (void *)data, len);
 }
 
+/* A reply sent from a window is out: drop its reference. */
+static void
+conn_free_window(const void *data, size_t len, void *arg)
+{
+	(void)data;
+	(void)len;
+	mapwin_put(arg);
+}
+
 /*
  * Queue the reply bytes from off on in out; 0 or -1.  A large reply
- * (Rread data) is handed over whole, not copied again.
+ * (Rread data) is handed over whole, not copied again: a buffer, or the
+ * bytes in a window on the file, whose reference the output takes.
  */
 static int
 conn_queue(struct req *r, size_t off, struct evbuffer *out)
 {
 	struct conn	*c = r->r_conn;
+	size_t		 hdr;
 
+	if (r->r_win != NULL) {
+		hdr = r->r_outlen - r->r_wlen;
+		if (off < hdr && evbuffer_add(out, r->r_out + off,
+		    hdr - off) == -1)
+			return -1;
+		off = off > hdr ? off - hdr : 0;
+		if (off < r->r_wlen && evbuffer_add_reference(out,
+		    r->r_wdata + off, r->r_wlen - off, conn_free_window,
+		    r->r_win) == -1)
+			return -1;
+		if (off >= r->r_wlen)
+			mapwin_put(r->r_win);
+		r->r_win = NULL;
+		return 0;
+	}
 	if (off == 0 && r->r_out == r->r_outheap && r->r_outheap != NULL) {
 		if (evbuffer_add_reference(out, r->r_outheap, r->r_outlen,
 		    conn_free_reply, c->c_srv) == -1)
@@ -500,6 +535,60 @@ conn_queue(struct req *r, size_t off, struct evbuffer *out)
 		return 0;
 	}
 	return evbuffer_add(out, r->r_out + off, r->r_outlen - off);
+}
+
+/*
+ * A write failed with EFAULT: a window's file shrank on the host after
+ * its bytes were queued, and the kernel would not read the pages past
+ * the new end.  The reply's length is on the wire already, so what the
+ * file no longer has goes out as zeros (what pread would have left in a
+ * buffer read earlier is no better).  buf becomes a copy made without
+ * touching any window from user space; 0, or -1 if it cannot be.
+ * frozen: buf is the bufferevent's output.
+ */
+static int
+conn_unwindow(struct conn *c, struct evbuffer *buf, int frozen)
+{
+	struct evbuffer	*copy;
+	struct iovec	*v, room;
+	int		 i, n, rc = -1;
+
+	if ((n = evbuffer_peek(buf, -1, NULL, NULL, 0)) <= 0)
+		return 0;
+	if ((v = reallocarray(NULL, (size_t)n, sizeof(*v))) == NULL)
+		return -1;
+	if ((copy = evbuffer_new()) == NULL)
+		goto out;
+	n = evbuffer_peek(buf, -1, NULL, v, n);
+	for (i = 0; i < n; i++) {
+		if (v[i].iov_len == 0)
+			continue;
+		if (evbuffer_reserve_space(copy, (ev_ssize_t)v[i].iov_len,
+		    &room, 1) != 1 ||
+		    compat_copy_safe(room.iov_base, v[i].iov_base,
+		    v[i].iov_len) == -1)
+			goto out;
+		room.iov_len = v[i].iov_len;
+		if (evbuffer_commit_space(copy, &room, 1) == -1)
+			goto out;
+	}
+	log_warnx("%s: a file shrank while being sent; its missing bytes "
+	    "go out as zeros", c->c_peer);
+	/* The windows' references go with the old chains.  A socket
+	 * bufferevent's output is frozen at the front (only it drains
+	 * what it wrote): thawed for this. */
+	if (frozen)
+		evbuffer_unfreeze(buf, 1);
+	rc = evbuffer_drain(buf, evbuffer_get_length(buf));
+	if (frozen)
+		evbuffer_freeze(buf, 1);
+	if (rc == 0)
+		rc = evbuffer_add_buffer(buf, copy);
+out:
+	if (copy != NULL)
+		evbuffer_free(copy);
+	free(v);
+	return rc;
 }
 
 /*
@@ -551,8 +640,10 @@ conn_flush(struct conn *c)
 		return;
 	}
 	bufferevent_lock(c->c_bev);
-	if (evbuffer_get_length(out) == 0)
-		(void)evbuffer_write(c->c_pend, c->c_fd);
+	if (evbuffer_get_length(out) == 0 &&
+	    evbuffer_write(c->c_pend, c->c_fd) == -1 && errno == EFAULT &&
+	    conn_unwindow(c, c->c_pend, 0) == -1)
+		evbuffer_drain(c->c_pend, evbuffer_get_length(c->c_pend));
 	if (evbuffer_get_length(c->c_pend) > 0 &&
 	    evbuffer_add_buffer(out, c->c_pend) == -1) {
 		bufferevent_unlock(c->c_bev);
@@ -591,11 +682,22 @@ conn_send_direct(struct req *r)
 {
 	struct conn	*c = r->r_conn;
 	struct bufpool	*bp = c->c_srv->s_pool;
+	struct iovec	 iov[2];
+	struct msghdr	 mh;
 	ssize_t		 n = 0;
 
 	if (evbuffer_get_length(bufferevent_get_output(c->c_bev)) == 0) {
-		n = send(c->c_fd, r->r_out, r->r_outlen, CONN_SENDFLAGS);
-		/* Full, or broken: the loop's write finds out which. */
+		/* The header, then a window's bytes if there are any. */
+		iov[0].iov_base = r->r_out;
+		iov[0].iov_len = r->r_outlen - r->r_wlen;
+		iov[1].iov_base = (void *)(uintptr_t)r->r_wdata;
+		iov[1].iov_len = r->r_wlen;
+		memset(&mh, 0, sizeof(mh));
+		mh.msg_iov = iov;
+		mh.msg_iovlen = r->r_win != NULL ? 2 : 1;
+		n = sendmsg(c->c_fd, &mh, CONN_SENDFLAGS);
+		/* Full, or broken, or a window that faulted: the loop's
+		 * write finds out which, from the queued rest. */
 		if (n == -1)
 			n = 0;
 	}

@@ -33,6 +33,7 @@ req_free(struct req *r)
 
 	bufpool_put(bp, r->r_outheap, r->r_outcap);
 	bufpool_put(bp, r->r_frame, r->r_framecap);
+	mapwin_put(r->r_win);
 	free(r);
 }
 

@@ -67,6 +67,7 @@ struct export {
 
 	/* Every live lfile, so a rename can update the names below it. */
 	pthread_mutex_t		 e_filelock;
+	pthread_mutex_t		 e_winlock;	/* every lf_win */
 	TAILQ_HEAD(, lfile)	 e_files;
 
 	struct dircache		*e_dcache;	/* NULL: EXP_NODIRCACHE */
@@ -118,6 +119,7 @@ struct lfile {
 	size_t			 lf_dcpos;	/* read: next entry's byte */
 
 	struct lxattr		*lf_xattr;	/* xattr fids only */
+	struct mapwin		*lf_win;	/* mapwin.c; e_winlock */
 };
 
 /*
@@ -142,6 +144,14 @@ int	lf_create(struct lfile *, const char *, uint32_t wflags, uint32_t mode,
 int	lf_read(struct lfile *, uint64_t off, void *, uint32_t, uint32_t *);
 int	lf_read_cached(struct lfile *, uint64_t, void *, uint32_t,
 	    uint32_t *);
+/* A read's bytes in a window on the file (lf_window). */
+struct lfwin {
+	struct mapwin	*w_win;		/* one reference, the caller's */
+	const uint8_t	*w_data;	/* the read's first byte */
+	uint32_t	 w_n;		/* bytes there, up to end of file */
+};
+int	lf_window(struct lfile *, uint64_t off, uint32_t count, int maywait,
+	    struct lfwin *);
 /* A read's bytes in a mapping of the file (lf_map). */
 struct lfmap {
 	void		*m_base;	/* what munmap gets */
@@ -293,6 +303,9 @@ struct req {
 	int			 r_replied;	/* a worker queued or sent it */
 	int			 r_done;	/* on c_done */
 	int			 r_wakeloop;	/* a Tflush waits: wake the loop */
+	struct mapwin		*r_win;		/* the data's window, or NULL */
+	const uint8_t		*r_wdata;	/* the data follows r_out */
+	uint32_t		 r_wlen;
 	uint8_t			 r_outbuf[256];
 };
 TAILQ_HEAD(reqlist, req);
@@ -370,6 +383,19 @@ int		 ops_clunk_nowait(struct req *);
 void		 reply_fcall(struct req *, struct p9_fcall *);
 void		 reply_error(struct req *, int);
 int		 reply_alloc(struct req *, size_t);
+
+/* mapwin.c: windows on open files that large Rreads are sent from. */
+#define MAPWIN_SIZE	(64 * 1024 * 1024)
+struct mapwin {
+	atomic_int	 mw_refs;
+	uint8_t		*mw_base;
+	uint64_t	 mw_off;	/* the file offset of mw_base */
+	size_t		 mw_len;
+};
+struct mapwin	*mapwin_get(struct lfile *, int fd, uint64_t off, uint32_t,
+		    int create);
+void		 mapwin_put(struct mapwin *);
+void		 mapwin_drop(struct lfile *);
 
 /* bufpool.c */
 struct bufpool	*bufpool_new(size_t);

@@ -287,6 +287,11 @@ lf_export_init(struct export *e)
 		pthread_mutex_destroy(&e->e_devlock);
 		return err;
 	}
+	if ((err = pthread_mutex_init(&e->e_winlock, NULL)) != 0) {
+		pthread_mutex_destroy(&e->e_devlock);
+		pthread_mutex_destroy(&e->e_filelock);
+		return err;
+	}
 	e->e_ndevs = 0;
 	TAILQ_INIT(&e->e_files);
 	e->e_dcache = NULL;
@@ -294,6 +299,7 @@ lf_export_init(struct export *e)
 	    (e->e_dcache = dircache_new()) == NULL) {
 		pthread_mutex_destroy(&e->e_devlock);
 		pthread_mutex_destroy(&e->e_filelock);
+		pthread_mutex_destroy(&e->e_winlock);
 		return ENOMEM;
 	}
 	return 0;
@@ -306,6 +312,7 @@ lf_export_free(struct export *e)
 	e->e_dcache = NULL;
 	pthread_mutex_destroy(&e->e_devlock);
 	pthread_mutex_destroy(&e->e_filelock);
+	pthread_mutex_destroy(&e->e_winlock);
 }
 
 int
@@ -1160,6 +1167,44 @@ lf_read_cached(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 	    off + (uint64_t)n < (uint64_t)st.st_size))
 		return EAGAIN;
 	*np = (uint32_t)n;
+	return 0;
+}
+
+/*
+ * The bytes a Tread asks for (up to the end of the file) in a window on
+ * the file, ready to send: maywait 0 (the event loop), only if a window
+ * holds them and the page cache has every page; maywait 1 (a worker),
+ * mapping a window and reading the pages in as needed.  0 and *w set,
+ * or EAGAIN: use lf_read (which also reports any error); never an errno
+ * for a reply.
+ */
+int
+lf_window(struct lfile *lf, uint64_t off, uint32_t count, int maywait,
+    struct lfwin *w)
+{
+	struct stat	 st;
+
+	memset(w, 0, sizeof(*w));
+	if (lf->lf_xattr != NULL || !S_ISREG(lf->lf_type) ||
+	    lf->lf_ofd < 0 || lf_rw_check(lf, off, count) != 0 ||
+	    !lf_readable(lf->lf_omode))
+		return EAGAIN;
+	/* At or past the end, or a file whose size means nothing (procfs
+	 * says 0): read(2) knows better. */
+	if (fstat(lf->lf_ofd, &st) == -1 || off >= (uint64_t)st.st_size)
+		return EAGAIN;
+	if (count > (uint64_t)st.st_size - off)
+		count = (uint32_t)((uint64_t)st.st_size - off);
+	if ((w->w_win = mapwin_get(lf, lf->lf_ofd, off, count,
+	    maywait)) == NULL)
+		return EAGAIN;
+	w->w_data = w->w_win->mw_base + (off - w->w_win->mw_off);
+	if (!compat_window_ready(w->w_data, count, maywait)) {
+		mapwin_put(w->w_win);
+		memset(w, 0, sizeof(*w));
+		return EAGAIN;
+	}
+	w->w_n = count;
 	return 0;
 }
 
@@ -2170,6 +2215,7 @@ lf_xattrcreate(struct lfile *lf, const char *attr, uint64_t size,
 	x->x_flags = (int)flags;
 	/* Its open state goes; the handle stays for the set at clunk. */
 	lf_dir_free(lf);
+	mapwin_drop(lf);
 	if (lf->lf_ofd >= 0)
 		compat_unlock_owner(lf->lf_ofd, lf);
 	pthread_mutex_lock(&lf->lf_exp->e_filelock);
@@ -2312,6 +2358,7 @@ lf_close_impl(struct lfile *lf, int nowait)
 	free(lf->lf_name);
 	pthread_mutex_unlock(&e->e_filelock);
 	lf_dir_free(lf);
+	mapwin_drop(lf);
 	if (lf->lf_ofd >= 0) {
 		compat_unlock_owner(lf->lf_ofd, lf);
 		(void)close(lf->lf_ofd);

@@ -393,6 +393,27 @@ read_mapped(struct req *r, struct lfile *lf, uint32_t count)
 }
 
 /*
+ * A large read answered from a window on the file (lf_window): the loop
+ * then sends its bytes from the page cache in one copy.  1 if r is
+ * answered; maywait as lf_window's.
+ */
+static int
+read_window(struct req *r, struct lfile *lf, uint32_t count, int maywait)
+{
+	struct lfwin	 w;
+
+	if (count <= OPS_READ_INLINE_MAX ||
+	    lf_window(lf, r->r_t.u.tread.offset, count, maywait, &w) != 0)
+		return 0;
+	r->r_out = r->r_outbuf;
+	reply_data(r, w.w_n);
+	r->r_win = w.w_win;
+	r->r_wdata = w.w_data;
+	r->r_wlen = w.w_n;
+	return 1;
+}
+
+/*
  * Reads and writes on an xattr fid touch its buffer, which a shared fid
  * lock does not protect; the server-wide xattr lock does.  Rare enough.
  */
@@ -409,7 +430,8 @@ op_read(struct req *r)
 	}
 	lf = r->r_fid->f_lf;
 	count = data_max(r, r->r_t.u.tread.count);
-	if (lf->lf_xattr == NULL && read_mapped(r, lf, count))
+	if (lf->lf_xattr == NULL && (read_window(r, lf, count, 1) ||
+	    read_mapped(r, lf, count)))
 		return;
 	if (reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1) {
 		reply_error(r, ENOMEM);
@@ -430,9 +452,11 @@ op_read(struct req *r)
 }
 
 /*
- * Loop thread, fid read-locked: answer a small Tread from the page cache
- * and return 1, or return 0 for a worker to do it (data not cached, a
- * large read, not a plain open file).
+ * Loop thread, fid read-locked: answer a Tread from the page cache and
+ * return 1, or return 0 for a worker to do it (data not cached, not a
+ * plain open file, a large read with no window on its bytes yet).  A
+ * small read is copied here; a large one only points at its window,
+ * and the copy is the send's.
  */
 int
 ops_read_cached(struct req *r)
@@ -442,6 +466,8 @@ ops_read_cached(struct req *r)
 	int		 err;
 
 	count = data_max(r, r->r_t.u.tread.count);
+	if (lf != NULL && count > OPS_READ_INLINE_MAX)
+		return read_window(r, lf, count, 0);
 	if (lf == NULL || count > OPS_READ_INLINE_MAX ||
 	    reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1)
 		return 0;

@@ -314,7 +314,7 @@ loop_sched_cleanup()
 atf_test_case loop_sched_bigio cleanup
 loop_sched_bigio_head()
 {
-	atf_set descr "While a client pipelines 1 MiB reads, the event loop" \
+	atf_set descr "While a client pipelines 1 MiB writes, the event loop" \
 	    "thread preempts as the default policy does (it moves their" \
 	    "bytes); once they are done it is back under SCHED_BATCH"
 }
@@ -328,13 +328,25 @@ loop_sched_bigio_body()
 	grep -q 'event loop thread: no wake-up preemption' log ||
 	    atf_skip "no SCHED_BATCH in this build"
 	[ "$(lc_policy "$st")" = 3 ] || atf_fail "idle loop not SCHED_BATCH"
-	cat >busy.in <<EOF
-version 1048600
-attach 0 root $E2E_EXPORT
-walk 0 1 big
-lopen 1 RDONLY
-pipeline 1500 readn 1 0 1048576
-EOF
+	# Large reads go out from windows on the file, on the loop itself;
+	# large writes still go to the workers.  Sent all at once (raw),
+	# answered after.
+	{
+		echo "version 1048600"
+		echo "attach 0 root $E2E_EXPORT"
+		echo "walk 0 1 big"
+		echo "lopen 1 WRONLY"
+		i=1
+		while [ $i -le 1500 ]; do
+			echo "raw u32:1048599 u8:118 u16:$i u32:1 u64:0" \
+			    "u32:1048576 fill:1048576:61"
+			i=$((i + 1))
+		done
+		while [ $i -gt 1 ]; do
+			echo "recv"
+			i=$((i - 1))
+		done
+	} >busy.in
 	"$E2E_P9C" -t 60 "$E2E_TCP" <busy.in >busy.got 2>&1 &
 	bpid=$!
 	other=0
@@ -342,12 +354,12 @@ EOF
 		[ "$(lc_policy "$st")" = 0 ] && other=$((other + 1))
 	done
 	wait "$bpid" ||
-	    atf_fail "the reading client failed: $(tail -n 3 busy.got)"
-	atf_check_equal 1500 "$(grep -c '^Rread 1048576$' busy.got)"
+	    atf_fail "the writing client failed: $(tail -n 3 busy.got)"
+	atf_check_equal 1500 "$(grep -c '^Rwrite 1048576$' busy.got)"
 	[ $other -gt 0 ] ||
-	    atf_fail "the loop never had the default policy during the reads"
+	    atf_fail "the loop never had the default policy during the writes"
 	echo "default policy in $other samples" >&2
-	# Every read settled: back to no preemption.
+	# Every write settled: back to no preemption.
 	i=0
 	while [ "$(lc_policy "$st")" != 3 ]; do
 		i=$((i + 1))

@@ -2055,6 +2055,76 @@ ATF_TC_BODY(map_read, tc)
 }
 
 /*
+ * lf_window, a large read's bytes in a window on the file: what the file
+ * holds from any offset, up to its end and no further; EAGAIN (read it
+ * the usual way, which reports any error) at or past the end, for what
+ * is not a regular file open for reading, and, for the event loop
+ * (maywait 0), until a worker has mapped a window.  One window serves
+ * every read inside it and outlives the lfile while a reply holds it.
+ */
+ATF_TC_WITHOUT_HEAD(window_read);
+ATF_TC_BODY(window_read, tc)
+{
+	struct lfile	*root, *lf, *d, *w;
+	struct lfwin	 a, b;
+	uint8_t		 want[3 * 4096 + 100], buf[sizeof(want)];
+	size_t		 i;
+	int		 fd;
+
+	for (i = 0; i < sizeof(want); i++)
+		want[i] = (uint8_t)(i * 7 + 3);
+	ex_setup(0);
+	fd = open(EXPDIR "/f", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ATF_REQUIRE(fd != -1);
+	ATF_REQUIRE(write(fd, want, sizeof(want)) == (ssize_t)sizeof(want));
+	close(fd);
+	ATF_REQUIRE(mkdir(EXPDIR "/d", 0755) == 0);
+	root = attach(&ex, NULL);
+	lf = walk_open(root, "f", P9_L_O_RDONLY);
+	w = walk_open(root, "f", P9_L_O_WRONLY);
+	d = walk_open(root, "d", P9_L_O_RDONLY);
+
+	REQ_ERR(lf_window(d, 0, 4096, 1, &a), EAGAIN);
+	ATF_CHECK(a.w_win == NULL);
+	/* Write-only: no window, so the read gets its EBADF. */
+	REQ_ERR(lf_window(w, 0, 4096, 1, &a), EAGAIN);
+	REQ_ERR(lf_window(root, 0, 4096, 1, &a), EAGAIN);
+	REQ_ERR(lf_window(lf, sizeof(want), 4096, 1, &a), EAGAIN);
+	REQ_ERR(lf_window(lf, UINT64_MAX - 10, 4096, 1, &a), EAGAIN);
+	/* The loop maps nothing itself. */
+	REQ_ERR(lf_window(lf, 0, 4096, 0, &a), EAGAIN);
+	ATF_CHECK(lf->lf_win == NULL);
+
+	/* A worker maps a window; from mid-page, clamped at the end. */
+	REQ_OK(lf_window(lf, 4096 + 5, 1 << 20, 1, &a));
+	ATF_CHECK_EQ(a.w_n, sizeof(want) - 4096 - 5);
+	ATF_CHECK_EQ(compat_copy_safe(buf, a.w_data, a.w_n), 0);
+	ATF_CHECK(memcmp(buf, want + 4096 + 5, a.w_n) == 0);
+	ATF_CHECK(lf->lf_win == a.w_win);
+#ifdef HAVE_MINCORE
+	/* Now the loop gets the same window: the pages are cached. */
+	REQ_OK(lf_window(lf, 7, 2 * 4096, 0, &b));
+	ATF_CHECK(b.w_win == a.w_win);
+	ATF_CHECK_EQ(b.w_n, 2 * 4096);
+	ATF_CHECK_EQ(compat_copy_safe(buf, b.w_data, b.w_n), 0);
+	ATF_CHECK(memcmp(buf, want + 7, b.w_n) == 0);
+	mapwin_put(b.w_win);
+#endif
+	/* A read across the window's end gets none. */
+	REQ_ERR(lf_window(lf, MAPWIN_SIZE - 10, 4096, 1, &b), EAGAIN);
+	/* Closed with a reply still holding the window: it stays mapped
+	 * until that reply lets go. */
+	REQ_OK(lf_close(lf));
+	ATF_CHECK_EQ(compat_copy_safe(buf, a.w_data, 16), 0);
+	ATF_CHECK(memcmp(buf, want + 4096 + 5, 16) == 0);
+	mapwin_put(a.w_win);
+	REQ_OK(lf_close(d));
+	REQ_OK(lf_close(w));
+	REQ_OK(lf_close(root));
+	ex_done(&ex);
+}
+
+/*
  * lf_walk_cached, the loop thread's walk: the same answers as lf_walk
  * where the kernel's lookup cache has them, EAGAIN (for a worker, having
  * made nothing) for "..", and always EAGAIN where the host cannot look
@@ -2237,6 +2307,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, rename_race);
 	ATF_TP_ADD_TC(tp, read_cached);
 	ATF_TP_ADD_TC(tp, map_read);
+	ATF_TP_ADD_TC(tp, window_read);
 	ATF_TP_ADD_TC(tp, walk_cached);
 	ATF_TP_ADD_TC(tp, close_nowait);
 	ATF_TP_ADD_TC(tp, close_nowait_remote);

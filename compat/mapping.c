@@ -1,0 +1,157 @@
+/*
+ * Read-only windows on a file that replies are sent from, with no copy
+ * into a buffer first.  Three things the platforms do differently: the
+ * window itself (mmap), whether its pages can be sent without waiting
+ * for the disk (mincore(2), and Linux's MADV_POPULATE_READ to fill the
+ * page tables ahead of the send), and a copy out of a window that never
+ * raises SIGBUS when the file shrank under it: only the kernel touches
+ * the window, and it reports EFAULT instead.
+ */
+#include <sys/types.h>
+#include <sys/mman.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+
+#if defined(MADV_POPULATE_READ) && !defined(PORTABLE_FALLBACKS)
+#define HAVE_POPULATE_READ
+#endif
+
+#define COPY_CHUNK	(64 * 1024)	/* what an empty pipe always takes */
+
+void *
+compat_window_map(int fd, off_t off, size_t len)
+{
+	void	*p;
+
+	if ((p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, off)) ==
+	    MAP_FAILED)
+		return NULL;
+	return p;
+}
+
+void
+compat_window_unmap(void *p, size_t len)
+{
+	if (p != NULL)
+		(void)munmap(p, len);
+}
+
+/* Every page of [p, p + len) in the page cache; p page aligned. */
+static int
+window_resident(const uint8_t *p, size_t len)
+{
+#ifdef HAVE_MINCORE
+	unsigned char	 vec[256];	/* one mincore call per 256 pages */
+	size_t		 pg, at, chunk, i, n;
+
+	pg = (size_t)sysconf(_SC_PAGESIZE);
+	for (at = 0; at < len; at += chunk) {
+		chunk = len - at < sizeof(vec) * pg ? len - at :
+		    sizeof(vec) * pg;
+		/* char * on the BSDs, unsigned char * on Linux. */
+		if (mincore((void *)(uintptr_t)(p + at), chunk,
+		    (void *)vec) == -1)
+			return 0;
+		n = (chunk + pg - 1) / pg;
+		for (i = 0; i < n; i++)
+			if (!(vec[i] & 1))
+				return 0;
+	}
+	return 1;
+#else
+	(void)p;
+	(void)len;
+	return 0;
+#endif
+}
+
+int
+compat_window_ready(const void *p, size_t len, int maywait)
+{
+	const uint8_t	*a = p;
+	size_t		 pg, skip;
+
+	pg = (size_t)sysconf(_SC_PAGESIZE);
+	if (len == 0 || pg == 0)
+		return 0;
+	skip = (uintptr_t)a % pg;
+	a -= skip;
+	len += skip;
+	if (!maywait && !window_resident(a, len))
+		return 0;
+#ifdef HAVE_POPULATE_READ
+	/* Page tables filled now, in one call: the send then takes no
+	 * fault per page.  Where a page may be missing this is also the
+	 * read from the disk; past the end of the file it fails. */
+	if (madvise((void *)(uintptr_t)a, len, MADV_POPULATE_READ) == 0)
+		return 1;
+	return 0;
+#else
+	return maywait ? window_resident(a, len) : 1;
+#endif
+}
+
+/*
+ * Copy len bytes from src, which may lie in a window, to dst.  The
+ * bytes go through a pipe so that only the kernel reads src: a page the
+ * file no longer has makes the write fail with EFAULT, where a memcpy
+ * would die of SIGBUS.  Such pages read as zeros.  The number of bytes
+ * zeroed, or -1 if the copy could not be made.
+ */
+ssize_t
+compat_copy_safe(void *dst, const void *src, size_t len)
+{
+	const uint8_t	*s = src;
+	uint8_t		*d = dst;
+	size_t		 done = 0, pg, chunk, inpage;
+	ssize_t		 n, zeroed = 0;
+	int		 pfd[2], saved, narrow = 0;
+
+	pg = (size_t)sysconf(_SC_PAGESIZE);
+	if (pg == 0 || pipe(pfd) == -1)
+		return -1;
+	/* Neither end may wait: an empty pipe takes a chunk whole. */
+	if (fcntl(pfd[0], F_SETFL, O_NONBLOCK) == -1 ||
+	    fcntl(pfd[1], F_SETFL, O_NONBLOCK) == -1)
+		goto fail;
+	while (done < len) {
+		inpage = pg - (uintptr_t)(s + done) % pg;
+		if (inpage > len - done)
+			inpage = len - done;
+		chunk = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
+		/* After a fault, one source page at a time: a write that
+		 * failed somewhere in a chunk says nothing about which
+		 * page, nor whether the bytes before it were taken. */
+		if (narrow)
+			chunk = inpage;
+		n = write(pfd[1], s + done, chunk);
+		if (n == -1 && errno == EFAULT) {
+			if (narrow) {
+				memset(d + done, 0, inpage);
+				done += inpage;
+				zeroed += (ssize_t)inpage;
+			}
+			narrow = 1;
+			continue;
+		}
+		if (n <= 0 || read(pfd[0], d + done, (size_t)n) != n)
+			goto fail;
+		done += (size_t)n;
+	}
+	(void)close(pfd[0]);
+	(void)close(pfd[1]);
+	return zeroed;
+
+fail:
+	saved = errno;
+	(void)close(pfd[0]);
+	(void)close(pfd[1]);
+	errno = saved;
+	return -1;
+}
