@@ -190,9 +190,10 @@ void	*compat_map_resident(int fd, off_t off, size_t len);
  * mapping.c: read-only windows on a file that replies are sent from.
  * compat_window_map: len bytes of fd from off (page aligned), or NULL.
  * compat_window_ready: 1 if [p, p + len) of a window can be sent now:
- * maywait 0, only if every page is in memory already (the caller must
- * not wait for the disk); maywait 1, after reading in what is missing.
- * 0 otherwise, or past the end of the file where the host can tell.
+ * maywait 0, only if every page is in the page cache already (the
+ * caller must not wait for the disk, and must itself keep within the
+ * file's size); maywait 1, after reading in what is missing, and never
+ * past the end of the file where the host can tell.  0 otherwise.
  * compat_copy_safe: copy from a window without ever touching it from
  * user space; pages the file no longer has read as zeros.  How many
  * bytes were zeroed, or -1.

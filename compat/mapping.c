@@ -83,17 +83,17 @@ compat_window_ready(const void *p, size_t len, int maywait)
 	skip = (uintptr_t)a % pg;
 	a -= skip;
 	len += skip;
-	if (!maywait && !window_resident(a, len))
-		return 0;
+	/* The event loop: all in memory, or no.  Page tables it leaves to
+	 * the send's faults, which fill them once for the window's life;
+	 * walking them again on every read measured 4-5 % slower. */
+	if (!maywait)
+		return window_resident(a, len);
 #ifdef HAVE_POPULATE_READ
-	/* Page tables filled now, in one call: the send then takes no
-	 * fault per page.  Where a page may be missing this is also the
-	 * read from the disk; past the end of the file it fails. */
-	if (madvise((void *)(uintptr_t)a, len, MADV_POPULATE_READ) == 0)
-		return 1;
-	return 0;
+	/* A worker: read in what is missing and fill the page tables, in
+	 * one call; past the end of the file it fails. */
+	return madvise((void *)(uintptr_t)a, len, MADV_POPULATE_READ) == 0;
 #else
-	return maywait ? window_resident(a, len) : 1;
+	return window_resident(a, len);
 #endif
 }
 
