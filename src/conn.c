@@ -642,8 +642,14 @@ conn_flush(struct conn *c)
 	bufferevent_lock(c->c_bev);
 	if (evbuffer_get_length(out) == 0 &&
 	    evbuffer_write(c->c_pend, c->c_fd) == -1 && errno == EFAULT &&
-	    conn_unwindow(c, c->c_pend, 0) == -1)
-		evbuffer_drain(c->c_pend, evbuffer_get_length(c->c_pend));
+	    conn_unwindow(c, c->c_pend, 0) == -1) {
+		/* Part of a reply may be out: the stream cannot go on. */
+		bufferevent_unlock(c->c_bev);
+		log_warnx("%s: cannot copy a reply of a shrunk file, closing",
+		    c->c_peer);
+		conn_close(c, NULL);
+		return;
+	}
 	if (evbuffer_get_length(c->c_pend) > 0 &&
 	    evbuffer_add_buffer(out, c->c_pend) == -1) {
 		bufferevent_unlock(c->c_bev);
