@@ -180,7 +180,7 @@ int	compat_ctl_is_path(void);
 ssize_t	compat_pread_nowait(int fd, void *buf, size_t len, off_t off);
 
 /*
- * nowait.c: map len bytes of fd from off (page aligned) read-only, every
+ * mapping.c: map len bytes of fd from off (page aligned) read-only, every
  * page in memory: touching the mapping then never waits for the disk.
  * NULL (nothing mapped) where some page is not, or the host cannot say.
  */

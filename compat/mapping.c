@@ -1,6 +1,6 @@
 /*
  * Read-only windows on a file that replies are sent from, with no copy
- * into a buffer first.  Three things the platforms do differently: the
+ * into a buffer first (and compat_map_resident's one-read mapping).  Three things the platforms do differently: the
  * window itself (mmap), whether its pages can be sent without waiting
  * for the disk (mincore(2), and Linux's MADV_POPULATE_READ to fill the
  * page tables ahead of the send), and a copy out of a window that never
@@ -69,6 +69,29 @@ window_resident(const uint8_t *p, size_t len)
 	(void)len;
 	return 0;
 #endif
+}
+
+void *
+compat_map_resident(int fd, off_t off, size_t len)
+{
+	void	*p;
+	long	 pg = sysconf(_SC_PAGESIZE);
+	int	 flags = MAP_SHARED;
+
+	if (len == 0 || pg <= 0 || off % (off_t)pg != 0)
+		return NULL;
+#ifdef MAP_POPULATE
+	/* Page tables filled in one call, not a fault per 16 pages later;
+	 * pages not cached yet are read in here, where waiting is fine. */
+	flags |= MAP_POPULATE;
+#endif
+	if ((p = mmap(NULL, len, PROT_READ, flags, fd, off)) == MAP_FAILED)
+		return NULL;
+	if (!window_resident(p, len)) {
+		(void)munmap(p, len);
+		return NULL;
+	}
+	return p;
 }
 
 int

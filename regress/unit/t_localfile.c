@@ -1971,6 +1971,32 @@ ATF_TC_BODY(read_cached, tc)
 }
 
 /*
+ * The export for the mapped-read cases: f holds want (byte i is
+ * i * 7 + 3), opened for reading (*lf) and for writing (*w); d is an
+ * open directory.
+ */
+static void
+map_fixture(uint8_t *want, size_t len, struct lfile **root,
+    struct lfile **lf, struct lfile **w, struct lfile **d)
+{
+	size_t	 i;
+	int	 fd;
+
+	for (i = 0; i < len; i++)
+		want[i] = (uint8_t)(i * 7 + 3);
+	ex_setup(0);
+	fd = open(EXPDIR "/f", O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ATF_REQUIRE(fd != -1);
+	ATF_REQUIRE(write(fd, want, len) == (ssize_t)len);
+	close(fd);
+	ATF_REQUIRE(mkdir(EXPDIR "/d", 0755) == 0);
+	*root = attach(&ex, NULL);
+	*lf = walk_open(*root, "f", P9_L_O_RDONLY);
+	*w = walk_open(*root, "f", P9_L_O_WRONLY);
+	*d = walk_open(*root, "d", P9_L_O_RDONLY);
+}
+
+/*
  * lf_map, a large read's bytes straight from the page cache: what the
  * file holds from any offset, up to its end and no further; EAGAIN (read
  * it the usual way) at or past the end, for what is not a regular file
@@ -1984,25 +2010,13 @@ ATF_TC_BODY(map_read, tc)
 	struct lfile	*root, *lf, *d, *w;
 	struct lfmap	 m;
 	uint8_t		 want[3 * 4096 + 100], buf[sizeof(want)];
-	size_t		 i;
-	int		 err, fd;
+	int		 err;
 #ifdef HAVE_MINCORE
-	size_t		 nz;
+	size_t		 i, nz;
 	uint64_t	 at;
 #endif
 
-	for (i = 0; i < sizeof(want); i++)
-		want[i] = (uint8_t)(i * 7 + 3);
-	ex_setup(0);
-	fd = open(EXPDIR "/f", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ATF_REQUIRE(fd != -1);
-	ATF_REQUIRE(write(fd, want, sizeof(want)) == (ssize_t)sizeof(want));
-	close(fd);
-	ATF_REQUIRE(mkdir(EXPDIR "/d", 0755) == 0);
-	root = attach(&ex, NULL);
-	lf = walk_open(root, "f", P9_L_O_RDONLY);
-	w = walk_open(root, "f", P9_L_O_WRONLY);
-	d = walk_open(root, "d", P9_L_O_RDONLY);
+	map_fixture(want, sizeof(want), &root, &lf, &w, &d);
 
 	REQ_ERR(lf_map(d, 0, 4096, &m), EAGAIN);
 	ATF_CHECK(m.m_base == NULL);
@@ -2068,21 +2082,8 @@ ATF_TC_BODY(window_read, tc)
 	struct lfile	*root, *lf, *d, *w;
 	struct lfwin	 a, b;
 	uint8_t		 want[3 * 4096 + 100], buf[sizeof(want)];
-	size_t		 i;
-	int		 fd;
 
-	for (i = 0; i < sizeof(want); i++)
-		want[i] = (uint8_t)(i * 7 + 3);
-	ex_setup(0);
-	fd = open(EXPDIR "/f", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ATF_REQUIRE(fd != -1);
-	ATF_REQUIRE(write(fd, want, sizeof(want)) == (ssize_t)sizeof(want));
-	close(fd);
-	ATF_REQUIRE(mkdir(EXPDIR "/d", 0755) == 0);
-	root = attach(&ex, NULL);
-	lf = walk_open(root, "f", P9_L_O_RDONLY);
-	w = walk_open(root, "f", P9_L_O_WRONLY);
-	d = walk_open(root, "d", P9_L_O_RDONLY);
+	map_fixture(want, sizeof(want), &root, &lf, &w, &d);
 
 	REQ_ERR(lf_window(d, 0, 4096, 1, &a), EAGAIN);
 	ATF_CHECK(a.w_win == NULL);
