@@ -1511,20 +1511,28 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 	    off != lf->lf_dirnext))
 		lf_dc_drop(lf);
 	if ((err = lf_rootstat(lf->lf_exp, &rs)) != 0)
-		return err;
+		goto fail;
 	isroot = lf->lf_dev == rs.st_dev && lf->lf_ino == rs.st_ino;
-	if ((devidx = lf_devindex(lf->lf_exp, lf->lf_dev)) == -1)
-		return EOVERFLOW;
+	if ((devidx = lf_devindex(lf->lf_exp, lf->lf_dev)) == -1) {
+		err = EOVERFLOW;
+		goto fail;
+	}
 	if (lf->lf_dir == NULL && (err = lf_dir_open(lf)) != 0)
-		return err;
+		goto fail;
 	d = lf->lf_dir;
 	/*
 	 * The offset the last reply ended with continues the stream as it
-	 * is; anything else (0 is the start) is a cookie from an entry.
+	 * is; anything else is a cookie from an entry.  Offset 0 always
+	 * rewinds: after a reply that ended without entries (EINVAL, an
+	 * error) the stream still holds what it read ahead then, and a
+	 * listing kept from that would be stamped with the directory's
+	 * times of now.
 	 */
-	if (off != lf->lf_dirnext || lf->lf_dirlost) {
-		if (compat_dir_seek(d, off) == -1)
-			return errno;
+	if (off == 0 || off != lf->lf_dirnext || lf->lf_dirlost) {
+		if (compat_dir_seek(d, off) == -1) {
+			err = errno;
+			goto fail;
+		}
 		lf->lf_dirnext = off;
 		lf->lf_dirlost = 0;
 	}
@@ -1582,6 +1590,11 @@ lf_readdir(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 	if (nent > 0)
 		err = 0;
 	*np = (uint32_t)wb.wb_len;
+	return err;
+
+fail:
+	/* A listing is kept only from one unbroken pass. */
+	lf_dc_drop(lf);
 	return err;
 }
 

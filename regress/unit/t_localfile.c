@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <atf-c.h>
@@ -887,6 +888,90 @@ ATF_TC_BODY(readdir_cache, tc)
 	REQ_OK(lf_close(root));
 	free(a);
 	free(b);
+	free(want);
+	lf_export_free(ref);
+	close(ref->e_rootfd);
+	ex_done(e);
+}
+
+/*
+ * Wait (at most 10 s) until path's change and modification times are
+ * old enough for its listing to be kept (dircache.c: DC_SETTLE_SEC).
+ */
+static void
+wait_settled(const char *path)
+{
+	struct stat	 st;
+	time_t		 newest;
+	int		 i;
+
+	for (i = 0; i < 100; i++) {
+		ATF_REQUIRE(stat(path, &st) == 0);
+		newest = st.st_ctime > st.st_mtime ? st.st_ctime :
+		    st.st_mtime;
+		if (newest <= time(NULL) - 3)
+			return;
+		usleep(100000);
+	}
+	atf_tc_fail("%s does not settle", path);
+}
+
+ATF_TC(readdir_cache_rewind);
+ATF_TC_HEAD(readdir_cache_rewind, tc)
+{
+	atf_tc_set_md_var(tc, "descr", "A listing from offset 0 after an "
+	    "EINVAL at offset 0 reads the directory as it is now, and the "
+	    "listing kept from it is not stale");
+}
+ATF_TC_BODY(readdir_cache_rewind, tc)
+{
+	struct export	*e = ex_setup(0), *ref, exref;
+	struct lfile	*root, *rroot, *d, *d2;
+	struct dent	*a, *want;
+	uint8_t		 buf[16];
+	uint32_t	 n;
+	char		 path[128];
+	int		 i, na, nw;
+
+	ATF_REQUIRE((a = calloc(DC_NFILES + 10, sizeof(*a))) != NULL);
+	ATF_REQUIRE((want = calloc(DC_NFILES + 10, sizeof(*want))) != NULL);
+	ATF_REQUIRE(mkdir(EXPDIR "/big", 0755) == 0);
+	for (i = 0; i < 100; i++) {
+		snprintf(path, sizeof(path), EXPDIR "/big/f%04d", i);
+		mkfile(path, NULL);
+	}
+	if (!compat_fs_local(e->e_rootfd))
+		atf_tc_skip("listings are not kept on this file system");
+	ref = ex_setup_flags(&exref, EXP_NODIRCACHE);
+	root = attach(e, NULL);
+	rroot = attach(ref, NULL);
+	wait_settled(EXPDIR "/big");
+
+	/* Too small for the first entry: the stream has read ahead. */
+	d = walk_open(root, "big", P9_L_O_RDONLY);
+	REQ_ERR(lf_readdir(d, 0, buf, sizeof(buf), &n), EINVAL);
+	ATF_REQUIRE(unlink(EXPDIR "/big/f0007") == 0);
+	mkfile(EXPDIR "/big/added", NULL);
+	wait_settled(EXPDIR "/big");
+
+	/* Offset 0 is the start of the directory as it is now. */
+	na = readdir_all(d, 4096, a, DC_NFILES + 10);
+	REQ_OK(lf_close(d));
+	ATF_CHECK_MSG(dent_find(a, na, "f0007") == -1, "removed, listed");
+	ATF_CHECK_MSG(dent_find(a, na, "added") != -1, "created, missing");
+
+	/* And so is what another fid is given from the kept listing. */
+	na = list_fid(root, "big", 4096, a, &d2);
+	REQ_OK(lf_close(d2));
+	nw = list_fid(rroot, "big", 4096, want, &d2);
+	REQ_OK(lf_close(d2));
+	ATF_CHECK_MSG(dent_find(a, na, "f0007") == -1, "removed, listed");
+	ATF_CHECK_MSG(dent_find(a, na, "added") != -1, "created, missing");
+	dent_same(a, na, want, nw, "kept");
+
+	REQ_OK(lf_close(rroot));
+	REQ_OK(lf_close(root));
+	free(a);
 	free(want);
 	lf_export_free(ref);
 	close(ref->e_rootfd);
@@ -2293,6 +2378,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, readdir_small);
 	ATF_TP_ADD_TC(tp, readdir_large);
 	ATF_TP_ADD_TC(tp, readdir_cache);
+	ATF_TP_ADD_TC(tp, readdir_cache_rewind);
 	ATF_TP_ADD_TC(tp, create);
 	ATF_TP_ADD_TC(tp, open_modes);
 	ATF_TP_ADD_TC(tp, setattr);
