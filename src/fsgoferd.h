@@ -386,16 +386,25 @@ int		 reply_alloc(struct req *, size_t);
 
 /* mapwin.c: windows on open files that large Rreads are sent from. */
 #define MAPWIN_SIZE	(64 * 1024 * 1024)
+#define MAPWIN_MAX	1024		/* windows mapped at once */
+#define MAPWIN_MAXBYTES	(sizeof(void *) >= 8 ?	/* and their bytes */ \
+			    (16ULL << 30) : (256ULL << 20))
 struct mapwin {
 	atomic_int	 mw_refs;
 	uint8_t		*mw_base;
 	uint64_t	 mw_off;	/* the file offset of mw_base */
 	size_t		 mw_len;
+	LIST_ENTRY(mapwin) mw_entry;	/* mw_lock, while mw_listed */
+	int		 mw_listed;	/* the file's current window */
+	const struct export *mw_exp;
+	dev_t		 mw_dev;	/* of the open file */
+	ino_t		 mw_ino;
 };
-struct mapwin	*mapwin_get(struct lfile *, int fd, uint64_t off, uint32_t,
-		    int create);
+struct mapwin	*mapwin_get(struct lfile *, int fd, const struct stat *,
+		    uint64_t off, uint32_t, int create);
 void		 mapwin_put(struct mapwin *);
 void		 mapwin_drop(struct lfile *);
+void		 mapwin_stats(int *count, uint64_t *bytes);
 
 /* bufpool.c */
 struct bufpool	*bufpool_new(size_t);

@@ -1171,23 +1171,22 @@ lf_read_cached(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 }
 
 /*
- * How many of count bytes at off a mapping can give: 0 and *np set, or
- * EAGAIN for lf_read to do it (not a plain file open for reading, at or
+ * How many of count bytes at off a mapping can give: 0 and *np set (and
+ * *st, the open file's fstat), or EAGAIN for lf_read to do it (not a plain file open for reading, at or
  * past the end, or a file whose size means nothing: procfs says 0).
  */
 static int
-lf_map_span(struct lfile *lf, uint64_t off, uint32_t count, uint32_t *np)
+lf_map_span(struct lfile *lf, uint64_t off, uint32_t count, uint32_t *np,
+    struct stat *st)
 {
-	struct stat	 st;
-
 	if (lf->lf_xattr != NULL || !S_ISREG(lf->lf_type) ||
 	    lf->lf_ofd < 0 || lf_rw_check(lf, off, count) != 0 ||
 	    !lf_readable(lf->lf_omode))
 		return EAGAIN;
-	if (fstat(lf->lf_ofd, &st) == -1 || off >= (uint64_t)st.st_size)
+	if (fstat(lf->lf_ofd, st) == -1 || off >= (uint64_t)st->st_size)
 		return EAGAIN;
-	if (count > (uint64_t)st.st_size - off)
-		count = (uint32_t)((uint64_t)st.st_size - off);
+	if (count > (uint64_t)st->st_size - off)
+		count = (uint32_t)((uint64_t)st->st_size - off);
 	*np = count;
 	return 0;
 }
@@ -1204,9 +1203,11 @@ int
 lf_window(struct lfile *lf, uint64_t off, uint32_t count, int maywait,
     struct lfwin *w)
 {
+	struct stat	 st;
+
 	memset(w, 0, sizeof(*w));
-	if (lf_map_span(lf, off, count, &count) != 0 ||
-	    (w->w_win = mapwin_get(lf, lf->lf_ofd, off, count,
+	if (lf_map_span(lf, off, count, &count, &st) != 0 ||
+	    (w->w_win = mapwin_get(lf, lf->lf_ofd, &st, off, count,
 	    maywait)) == NULL)
 		return EAGAIN;
 	w->w_data = w->w_win->mw_base + (off - w->w_win->mw_off);
@@ -1228,12 +1229,13 @@ lf_window(struct lfile *lf, uint64_t off, uint32_t count, int maywait,
 int
 lf_map(struct lfile *lf, uint64_t off, uint32_t count, struct lfmap *m)
 {
+	struct stat	 st;
 	uint64_t	 start, pg;
 	long		 l;
 
 	memset(m, 0, sizeof(*m));
 	if ((l = sysconf(_SC_PAGESIZE)) <= 0 ||
-	    lf_map_span(lf, off, count, &count) != 0)
+	    lf_map_span(lf, off, count, &count, &st) != 0)
 		return EAGAIN;
 	pg = (uint64_t)l;
 	start = off - off % pg;

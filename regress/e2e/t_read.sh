@@ -156,8 +156,167 @@ shrunk_while_queued_cleanup()
 	e2e_stop
 }
 
+# r_hold IN [MARK]: start p9c on the commands in IN, which end with
+# "echo held"; return once it printed that, with its fids still open.
+# r_more IN MARK: send more commands, wait until p9c printed MARK.
+# r_release IN: let it clunk them and end.
+r_hold()
+{
+	rm -f ctl
+	mkfifo ctl
+	"$E2E_P9C" -t 120 "$E2E_TCP" <ctl >got 2>&1 &
+	cpid=$!
+	exec 3>ctl
+	r_more "$1" held
+}
+r_more()
+{
+	local i=0
+
+	cat "$1" >&3
+	until grep -q "^$2\$" got; do
+		i=$((i + 1))
+		[ $i -le 1200 ] || atf_fail "client stuck: $(tail -n 3 got)"
+		kill -0 $cpid 2>/dev/null ||
+		    atf_fail "client ended: $(tail -n 3 got)"
+		sleep 0.1
+	done
+}
+r_release()
+{
+	cat "$1" >&3
+	exec 3>&-
+	wait $cpid || atf_fail "client failed: $(tail -n 3 got)"
+}
+
+# r_vmsize: the daemon's address space, in kB.
+r_vmsize()
+{
+	sed -n 's/^VmSize:[ 	]*\([0-9]*\) kB$/\1/p' /proc/"$(e2e_pid)"/status
+}
+
+atf_test_case shared_window cleanup
+shared_window_head()
+{
+	atf_set descr "200 fids reading a 100-byte file with large counts" \
+	    "share one window of a page, not 200 windows of 64 MiB"
+}
+shared_window_body()
+{
+	e2e_tree_small
+	head -c 100 /dev/zero | tr '\0' x >"$E2E_EXPORT/small"
+	e2e_start_default -m 1048600
+	[ -r /proc/"$(e2e_pid)"/status ] || atf_skip "no /proc here"
+	# The first read starts the workers (stacks, malloc arenas).
+	{
+		echo "version 1048600"
+		echo "attach 0 root $E2E_EXPORT"
+		echo "walk 0 1 small"
+		echo "lopen 1 RDONLY"
+		echo "readn 1 0 1048576"
+		echo "echo held"
+	} >in
+	r_hold in
+	before=$(r_vmsize)
+	{
+		i=2
+		while [ $i -le 200 ]; do
+			echo "walk 0 $i small"
+			echo "lopen $i RDONLY"
+			echo "readn $i 0 1048576"
+			i=$((i + 1))
+		done
+		echo "echo held2"
+	} >more
+	r_more more held2
+	after=$(r_vmsize)
+	maps=$(grep -c " $E2E_EXPORT/small\$" /proc/"$(e2e_pid)"/maps)
+	{
+		i=1
+		while [ $i -le 200 ]; do
+			echo "clunk $i"
+			i=$((i + 1))
+		done
+	} >out
+	r_release out
+	atf_check_equal 200 "$(grep -c '^Rread 100$' got)"
+	atf_check_equal 1 "$maps"
+	# Before: 200 windows of 64 MiB, 12.8 GB.  Allowed: a malloc arena
+	# (64 MiB of address space) for each of the 8 workers.
+	[ $((after - before)) -lt 1048576 ] ||
+	    atf_fail "address space grew by $((after - before)) kB"
+	e2e_healthy file 6
+}
+shared_window_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case window_cap cleanup
+window_cap_head()
+{
+	atf_set descr "Windows are capped: a client holding large reads on" \
+	    "more files than the cap gets the later ones by pread, and" \
+	    "the daemon's mappings stay below the cap"
+}
+window_cap_body()
+{
+	local n=1124	# MAPWIN_MAX and some
+
+	e2e_tree_small
+	mkdir "$E2E_EXPORT/many"
+	i=1
+	while [ $i -le $n ]; do
+		echo "file $i" >"$E2E_EXPORT/many/f$i"
+		i=$((i + 1))
+	done
+	e2e_start_default -m 1048600
+	[ -r /proc/"$(e2e_pid)"/maps ] || atf_skip "no /proc here"
+	{
+		echo "version 1048600"
+		echo "attach 0 root $E2E_EXPORT"
+		i=1
+		while [ $i -le $n ]; do
+			echo "walk 0 $i many f$i"
+			echo "lopen $i RDONLY"
+			echo "read $i 0 1048576"
+			i=$((i + 1))
+		done
+		echo "echo held"
+	} >in
+	r_hold in
+	maps=$(grep -c " $E2E_EXPORT/many/" /proc/"$(e2e_pid)"/maps)
+	{
+		i=1
+		while [ $i -le $n ]; do
+			echo "clunk $i"
+			i=$((i + 1))
+		done
+	} >out
+	r_release out
+	i=1
+	while [ $i -le $n ]; do
+		printf 'Rread %d file %d\\n\n' $((6 + ${#i})) $i
+		i=$((i + 1))
+	done >want
+	grep '^Rread [0-9]* file' got >reads
+	cmp -s want reads || atf_fail "wrong bytes: $(diff want reads |
+	    head -n 4)"
+	[ "$maps" -le 1024 ] || atf_fail "$maps mappings, the cap is 1024"
+	[ "$maps" -ge 1000 ] || atf_fail "only $maps windows: not mapped?"
+	atf_check_equal 0 "$(grep -c " $E2E_EXPORT/many/" \
+	    /proc/"$(e2e_pid)"/maps)"
+	e2e_healthy file 6
+}
+window_cap_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case windows
+	atf_add_test_case shared_window
+	atf_add_test_case window_cap
 	atf_add_test_case shrunk_while_queued
 }

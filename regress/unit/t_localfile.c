@@ -2211,6 +2211,70 @@ ATF_TC_BODY(window_read, tc)
 }
 
 /*
+ * One window per file: a second fid on the same file gets the first
+ * one's window; it maps the file's size (a page), not MAPWIN_SIZE; a
+ * read past its end after the file grew maps a new one, which the
+ * other fids then share; every window goes with the last reference.
+ */
+ATF_TC_WITHOUT_HEAD(window_shared);
+ATF_TC_BODY(window_shared, tc)
+{
+	struct lfile	*root, *lf, *lf2, *d, *w;
+	struct lfwin	 a, b, c;
+	uint8_t		 want[100], buf[8192];
+	uint64_t	 bytes;
+	long		 pg = sysconf(_SC_PAGESIZE);
+	int		 n0, n, fd;
+
+	mapwin_stats(&n0, &bytes);
+	map_fixture(want, sizeof(want), &root, &lf, &w, &d);
+	lf2 = walk_open(root, "f", P9_L_O_RDONLY);
+
+	REQ_OK(lf_window(lf, 0, 1 << 20, 1, &a));
+	ATF_CHECK_EQ(a.w_n, sizeof(want));
+	ATF_CHECK_EQ(a.w_win->mw_len, (size_t)pg);
+	REQ_OK(lf_window(lf2, 10, 1 << 20, 1, &b));
+	ATF_CHECK_MSG(b.w_win == a.w_win, "a second window on one file");
+	ATF_CHECK(lf2->lf_win == a.w_win);
+	ATF_CHECK_EQ(compat_copy_safe(buf, b.w_data, b.w_n), 0);
+	ATF_CHECK(memcmp(buf, want + 10, b.w_n) == 0);
+	mapwin_stats(&n, &bytes);
+	ATF_CHECK_EQ(n, n0 + 1);
+	mapwin_put(b.w_win);
+
+	/* Grown past the window's end: a new window for the new bytes. */
+	fd = open(EXPDIR "/f", O_WRONLY | O_APPEND);
+	ATF_REQUIRE(fd != -1);
+	memset(buf, 'g', sizeof(buf));
+	ATF_REQUIRE(write(fd, buf, sizeof(buf)) == (ssize_t)sizeof(buf));
+	close(fd);
+	REQ_OK(lf_window(lf2, (uint64_t)pg + 1, 1 << 20, 1, &c));
+	ATF_CHECK(c.w_win != a.w_win);
+	ATF_CHECK_EQ(c.w_n, sizeof(want) + sizeof(buf) - (size_t)pg - 1);
+	ATF_CHECK_EQ(compat_copy_safe(buf, c.w_data, c.w_n), 0);
+	ATF_CHECK_EQ(buf[0], 'g');
+	mapwin_put(c.w_win);
+	/* lf's old window still reads; lf moves to the file's new one. */
+	ATF_CHECK_EQ(compat_copy_safe(buf, a.w_data, 16), 0);
+	ATF_CHECK(memcmp(buf, want, 16) == 0);
+	mapwin_put(a.w_win);
+	REQ_OK(lf_window(lf, (uint64_t)pg, 4096, 1, &a));
+	ATF_CHECK(a.w_win == c.w_win);
+	mapwin_put(a.w_win);
+	mapwin_stats(&n, &bytes);
+	ATF_CHECK_EQ(n, n0 + 1);
+
+	REQ_OK(lf_close(lf));
+	REQ_OK(lf_close(lf2));
+	mapwin_stats(&n, &bytes);
+	ATF_CHECK_EQ(n, n0);
+	REQ_OK(lf_close(d));
+	REQ_OK(lf_close(w));
+	REQ_OK(lf_close(root));
+	ex_done(&ex);
+}
+
+/*
  * lf_walk_cached, the loop thread's walk: the same answers as lf_walk
  * where the kernel's lookup cache has them, EAGAIN (for a worker, having
  * made nothing) for "..", and always EAGAIN where the host cannot look
@@ -2395,6 +2459,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, read_cached);
 	ATF_TP_ADD_TC(tp, map_read);
 	ATF_TP_ADD_TC(tp, window_read);
+	ATF_TP_ADD_TC(tp, window_shared);
 	ATF_TP_ADD_TC(tp, walk_cached);
 	ATF_TP_ADD_TC(tp, close_nowait);
 	ATF_TP_ADD_TC(tp, close_nowait_remote);
