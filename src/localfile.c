@@ -1172,8 +1172,9 @@ lf_read_cached(struct lfile *lf, uint64_t off, void *buf, uint32_t count,
 
 /*
  * How many of count bytes at off a mapping can give: 0 and *np set (and
- * *st, the open file's fstat), or EAGAIN for lf_read to do it (not a plain file open for reading, at or
- * past the end, or a file whose size means nothing: procfs says 0).
+ * *st, the open file's fstat), or EAGAIN for lf_read to do it (not a
+ * plain file open for reading, at or past the end, or a file whose size
+ * means nothing: procfs says 0).
  */
 static int
 lf_map_span(struct lfile *lf, uint64_t off, uint32_t count, uint32_t *np,
