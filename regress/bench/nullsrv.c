@@ -27,7 +27,6 @@
 #include <arpa/inet.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
