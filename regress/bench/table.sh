@@ -153,9 +153,9 @@ END {
 	    " median over the rounds of the ratio within a round, of ops/s;" \
 	    " \"m\": of MB/s.  readdir: listings/s, no null row (nullsrv" \
 	    " lists nothing).  sys/req, sys/op: system calls of the server" \
-	    " per request and per operation in one " \
-	    (scmethod == "" ? "(not run)" : scmethod) " run per row, after" \
-	    " the rounds)"
+	    " per request and per operation, " \
+	    (scmethod == "" ? "not counted" : "counted by " scmethod \
+	    " in one run per row after the rounds") ")"
 
 	printf "\nreaddir (ms per full listing, median; -nc: the fsgoferd " \
 	    "export without the listing cache):\n"
