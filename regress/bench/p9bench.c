@@ -27,6 +27,9 @@
  * Tunlinkat is used when the server has it.
  *
  * The result is one line of key=value pairs on stdout, for bench.sh.
+ * reqs= counts the timed requests, rpcs= the set-up and clean-up ones
+ * around them (Tversion, Tattach, the test files' fids): a count of
+ * the server's system calls over the whole run is divided by their sum.
  */
 #include <sys/types.h>
 #include <sys/resource.h>
@@ -121,6 +124,7 @@ static int		 use_remove;	/* walk + Tremove, not Tunlinkat */
 static uint64_t		 nops;
 static uint64_t		 nbytes;
 static uint64_t		 nents;
+static uint64_t		 nrpc;		/* set-up and clean-up requests */
 static uint32_t		*lat;		/* ns per request */
 static size_t		 nlat, lat_cap;
 
@@ -292,6 +296,7 @@ rpc(struct conn *c, struct p9_fcall *t, struct p9_fcall *r, uint8_t rtype)
 	uint32_t size;
 	uint8_t	 type;
 
+	nrpc++;
 	t->tag = type = t->type;
 	if (t->type == P9_TVERSION)
 		t->tag = P9_NOTAG;
@@ -1179,10 +1184,10 @@ run_load(void)
 	print_label();
 	printf("workload=%s conns=%d qd=%d ops=%" PRIu64 " secs=%.2f "
 	    "ops_s=%.0f mb_s=%.1f p50_us=%.1f p99_us=%.1f reqs=%zu "
-	    "cpu_s_per_op=%.9f srv_cpu_s=%.2f cli_cpu_s=%.2f",
+	    "rpcs=%" PRIu64 " cpu_s_per_op=%.9f srv_cpu_s=%.2f cli_cpu_s=%.2f",
 	    wl_names[wl], nconns, depth, nops, secs, (double)nops / secs,
 	    (double)nbytes / secs / (1024 * 1024), pct(0.50), pct(0.99),
-	    nlat, srvpid > 0 ? (cpu1 - cpu0) / (double)nops : 0.0,
+	    nlat, nrpc, srvpid > 0 ? (cpu1 - cpu0) / (double)nops : 0.0,
 	    cpu1 - cpu0, ccpu);
 	if (wl == W_CREATE)
 		printf(" unlink=%s", use_remove ? "walk+remove" : "unlinkat");

@@ -3,8 +3,10 @@
 # every metric per workload and server over the rounds, and the
 # fsgoferd/diod ratio.  For the 1 MiB workloads the ratio is of MB/s,
 # since diod caps msize at 64 KiB and so moves less per request; for the
-# others it is of ops/s.  Then the targets of issue 5 that this table
-# can check.
+# others it is of ops/s.  Then the depth-1 table: those rows against
+# diod and against nullsrv (the round trip alone), with the system
+# calls per request of each server.  Then the targets of issue 5 that
+# this table can check.
 #
 #	sh regress/bench/table.sh results.txt
 
@@ -45,6 +47,8 @@ function fmt(x, f) {
 		failed[w, s]++
 		next
 	}
+	if (kv["sc_method"] != "")
+		scmethod = kv["sc_method"]
 	if (!(w in seen)) {
 		seen[w] = 1
 		order[++nw] = w
@@ -56,7 +60,8 @@ function fmt(x, f) {
 	if (kv["round"] != "") {
 		rounds[kv["round"]] = 1
 		byround[w, s, kv["round"]] = \
-		    (w ~ /1m$/ || w == "tcpstream") ? kv["mb_s"] : kv["ops_s"]
+		    (w ~ /1m(-q1)?$/ || w == "tcpstream") ? kv["mb_s"] : \
+		    kv["ops_s"]
 	}
 }
 # The median over the rounds of a/b within each round (wa/sa against
@@ -84,7 +89,7 @@ END {
 	    "diod cpu/op"
 	for (i = 1; i <= nw; i++) {
 		w = order[i]
-		if (w == "idle" || w == "tcpstream")
+		if (w == "idle" || w == "tcpstream" || w ~ /-q1$/)
 			continue
 		fo = median(w SUBSEP "fsgoferd" SUBSEP "ops_s")
 		do_ = median(w SUBSEP "diod" SUBSEP "ops_s")
@@ -112,6 +117,45 @@ END {
 	    "  paired: the median over the rounds of fsgoferd/diod within" \
 	    " a round.  cpu/op: server CPU seconds per op from" \
 	    " /proc/PID/stat, in us)"
+
+	printf "\ndepth 1 (one request in flight, as each system call of an " \
+	    "application through a kernel client does):\n"
+	printf "%-14s %10s %10s %10s %8s %8s %7s %7s %7s %7s %7s\n", \
+	    "", "", "", "", "", "", "sys/req", "", "", "sys/op", ""
+	printf "%-14s %10s %10s %10s %8s %8s %7s %7s %7s %7s %7s\n", \
+	    "workload", "fsgoferd/s", "diod/s", "null/s", "fsg/diod", \
+	    "fsg/null", "fsg", "diod", "null", "fsg", "diod"
+	for (i = 1; i <= nw; i++) {
+		w = order[i]
+		if (w !~ /q1$/ && w !~ /^readdir/)
+			continue
+		mk = w ~ /1m(-q1)?$/ ? "m" : ""
+		pd = paired(w, "fsgoferd", w, "diod")
+		pn = paired(w, "fsgoferd", w, "null")
+		printf "%-14s %10s %10s %10s %8s %8s %7s %7s %7s %7s %7s\n", \
+		    w, fmt(median(w SUBSEP "fsgoferd" SUBSEP "ops_s"), "%.0f"), \
+		    fmt(median(w SUBSEP "diod" SUBSEP "ops_s"), "%.0f"), \
+		    fmt(median(w SUBSEP "null" SUBSEP "ops_s"), "%.0f"), \
+		    (pd == "" ? "-" : sprintf("%.2f%s", pd, mk)), \
+		    (pn == "" ? "-" : sprintf("%.2f%s", pn, mk)), \
+		    fmt(median(w SUBSEP "fsgoferd-sc" SUBSEP "sc_per_req"), "%.1f"), \
+		    fmt(median(w SUBSEP "diod-sc" SUBSEP "sc_per_req"), "%.1f"), \
+		    fmt(median(w SUBSEP "null-sc" SUBSEP "sc_per_req"), "%.1f"), \
+		    fmt(median(w SUBSEP "fsgoferd-sc" SUBSEP "sc_per_op"), "%.1f"), \
+		    fmt(median(w SUBSEP "diod-sc" SUBSEP "sc_per_op"), "%.1f")
+		if (failed[w, "fsgoferd"] || failed[w, "diod"] || failed[w, "null"])
+			printf "%-14s   FAILED runs: fsgoferd %d, diod %d, " \
+			    "null %d\n", "", failed[w, "fsgoferd"], \
+			    failed[w, "diod"], failed[w, "null"]
+	}
+	print "(null: regress/bench/nullsrv, fixed replies, a thread per" \
+	    " connection: the round trip alone.  fsg/diod, fsg/null: the" \
+	    " median over the rounds of the ratio within a round, of ops/s;" \
+	    " \"m\": of MB/s.  readdir: listings/s, no null row (nullsrv" \
+	    " lists nothing).  sys/req, sys/op: system calls of the server" \
+	    " per request and per operation, " \
+	    (scmethod == "" ? "not counted" : "counted by " scmethod \
+	    " in one run per row after the rounds") ")"
 
 	printf "\nreaddir (ms per full listing, median; -nc: the fsgoferd " \
 	    "export without the listing cache):\n"
