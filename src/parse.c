@@ -198,7 +198,7 @@ export_trust_add(struct exptrust *et, const char *where, int isgroup,
 	unsigned long	 id;
 
 	if ((isgroup ? et->et_ngids : et->et_nuids) >= EXP_MAXTRUST) {
-		conf_warnx(where, "%s %s: more than %d", what, name,
+		conf_warnx(where, "%s \"%s\": more than %d", what, name,
 		    EXP_MAXTRUST);
 		return -1;
 	}
@@ -213,7 +213,7 @@ export_trust_add(struct exptrust *et, const char *where, int isgroup,
 		id = strtoul(name, &end, 10);
 		if (name[0] < '0' || name[0] > '9' || *end != '\0' ||
 		    errno != 0 || id >= UINT32_MAX) {
-			conf_warnx(where, "%s %s: no such %s", what, name,
+			conf_warnx(where, "%s \"%s\": no such %s", what, name,
 			    isgroup ? "group" : "user");
 			return -1;
 		}
@@ -769,8 +769,9 @@ parse_export(struct parser *p, int line)
 			flags |= EXP_NODIRCACHE;
 		else if (tok_is(t, "trust-user") || tok_is(t, "trust-group")) {
 			isgroup = tok_is(t, "trust-group");
-			if ((tname = tok_arg(p, isgroup ? "group" : "user")) ==
-			    NULL)
+			tname = tok_arg(p, isgroup ? "group name" :
+			    "user name");
+			if (tname == NULL)
 				return -1;
 			if (export_trust_add(&trust, where, isgroup,
 			    tname) == -1) {
