@@ -35,7 +35,8 @@ usage(void)
 	    "                [-l listen] [-m msize] [-o limit=value,...] "
 	    "[-p pidfile]\n                [-u user] [-w workers]\n"
 	    "       export options: ro rw trusted user squash=USER[:GROUP] "
-	    "allowdev abortwrite\n                       nodircache\n"
+	    "allowdev abortwrite\n                       nodircache "
+	    "trust-user=USER trust-group=GROUP\n"
 	    "       listen: unix:/path[,mode=0660][,owner=user[:group]] |\n"
 	    "               tcp:HOST:PORT | tcp:[V6ADDR]:PORT\n"
 	    "       limits: maxconn maxfids maxreqs outbuf idle\n");
