@@ -212,6 +212,14 @@ ssize_t	 compat_copy_safe(void *dst, const void *src, size_t len);
  */
 int	compat_sched_nopreempt(int on);
 
+/*
+ * peercred.c: the uid and gid of the process at the other end of a
+ * connected unix socket, as the kernel recorded them.  -1 with errno set
+ * when they cannot be known: EAFNOSUPPORT for any other socket family,
+ * ENOSYS on a host with no way to ask.
+ */
+int	compat_peercred(int fd, uid_t *uidp, gid_t *gidp);
+
 /* string.c: the BSD string helpers glibc may lack. */
 #ifndef HAVE_STRLCPY
 size_t	strlcpy(char *, const char *, size_t);

@@ -3,6 +3,12 @@
  * (gVisor's fsgofer model: one trusted client).  user: each request runs
  * as the user named in Tattach, with that user's groups, so the kernel
  * makes every permission decision.  squash: every attach is one account.
+ *
+ * In user mode the uname is the client's word, so on a unix socket it is
+ * checked against the peer's credentials: a peer that is not root may
+ * attach only as itself unless the export trusts it (trust-user,
+ * trust-group).  Over TCP nothing is known of the peer; the allow list
+ * and the listener are all the gate there is.
  */
 #include <errno.h>
 #include <grp.h>
@@ -36,14 +42,63 @@ cred_new(uid_t uid, gid_t gid, const gid_t *groups, int ngroups)
 	return cr;
 }
 
+/* 1 if gid is one of the export's trusted groups. */
+static int
+cred_gid_trusted(const struct exptrust *et, gid_t gid)
+{
+	int	 i;
+
+	for (i = 0; i < et->et_ngids; i++)
+		if (et->et_gids[i] == gid)
+			return 1;
+	return 0;
+}
+
+/*
+ * May connection c attach as uid on export e?  Yes for an unknown peer
+ * (TCP), root, the uid itself, and peers the export trusts: by uid, by
+ * the gid the kernel reported, or by membership of a trusted group in
+ * the host's group database (a member could take that gid with sg(1)
+ * anyway).  Worker thread.
+ */
+static int
+cred_peer_may(const struct export *e, const struct conn *c, uid_t uid)
+{
+	const struct exptrust	*et = &e->e_trust;
+	struct passwd		 pw, *res = NULL;
+	gid_t			 groups[CRED_MAXGROUPS];
+	char			 buf[4096];
+	int			 i, ngroups = CRED_MAXGROUPS;
+
+	if (!c->c_peerknown || c->c_peeruid == 0 || c->c_peeruid == uid)
+		return 1;
+	for (i = 0; i < et->et_nuids; i++)
+		if (et->et_uids[i] == c->c_peeruid)
+			return 1;
+	if (et->et_ngids == 0)
+		return 0;
+	if (cred_gid_trusted(et, c->c_peergid))
+		return 1;
+	if (getpwuid_r(c->c_peeruid, &pw, buf, sizeof(buf), &res) != 0 ||
+	    res == NULL)
+		return 0;
+	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &ngroups) == -1)
+		ngroups = CRED_MAXGROUPS;
+	for (i = 0; i < ngroups; i++)
+		if (cred_gid_trusted(et, groups[i]))
+			return 1;
+	return 0;
+}
+
 /*
  * The credentials an attach runs with; NULL with *errp 0 means the
  * daemon's own.  Worker thread (it may consult the user database).  In
  * user mode an account the host does not know is refused with EPERM:
- * there is nobody to run as.
+ * there is nobody to run as; so is one that connection c may not act as.
  */
 struct cred *
-cred_for_attach(const struct export *e, const struct p9_fcall *t, int *errp)
+cred_for_attach(const struct export *e, const struct conn *c,
+    const struct p9_fcall *t, int *errp)
 {
 	struct passwd	 pw, *res = NULL;
 	struct cred	*cr;
@@ -66,7 +121,8 @@ cred_for_attach(const struct export *e, const struct p9_fcall *t, int *errp)
 		else
 			rc = getpwnam_r(t->u.tattach.uname, &pw, buf,
 			    sizeof(buf), &res);
-		if (rc != 0 || res == NULL) {
+		if (rc != 0 || res == NULL ||
+		    !cred_peer_may(e, c, pw.pw_uid)) {
 			*errp = EPERM;
 			return NULL;
 		}

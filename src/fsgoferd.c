@@ -35,7 +35,8 @@ usage(void)
 	    "                [-l listen] [-m msize] [-o limit=value,...] "
 	    "[-p pidfile]\n                [-u user] [-w workers]\n"
 	    "       export options: ro rw trusted user squash=USER[:GROUP] "
-	    "allowdev abortwrite\n                       nodircache\n"
+	    "allowdev abortwrite\n                       nodircache "
+	    "trust-user=USER trust-group=GROUP\n"
 	    "       listen: unix:/path[,mode=0660][,owner=user[:group]] |\n"
 	    "               tcp:HOST:PORT | tcp:[V6ADDR]:PORT\n"
 	    "       limits: maxconn maxfids maxreqs outbuf idle\n");
@@ -85,8 +86,11 @@ limits_parse(struct limits *lim, const char *arg)
 static int
 export_add(struct server *srv, const char *arg)
 {
-	char	*spec, *opts, *path, *o, *squash = NULL;
-	int	 flags = 0, idmode = ID_TRUSTED, rc = -1;
+	struct exptrust	 trust;
+	char		*spec, *opts, *path, *o, *squash = NULL;
+	int		 flags = 0, idmode = ID_TRUSTED, rc = -1;
+
+	memset(&trust, 0, sizeof(trust));
 
 	if ((spec = strdup(arg)) == NULL)
 		err(1, NULL);
@@ -122,12 +126,19 @@ export_add(struct server *srv, const char *arg)
 		else if (strncmp(o, "squash=", 7) == 0) {
 			idmode = ID_SQUASH;
 			squash = o + 7;
+		} else if (strncmp(o, "trust-user=", 11) == 0) {
+			if (export_trust_add(&trust, NULL, 0, o + 11) == -1)
+				goto out;
+		} else if (strncmp(o, "trust-group=", 12) == 0) {
+			if (export_trust_add(&trust, NULL, 1, o + 12) == -1)
+				goto out;
 		} else {
 			warnx("export \"%s\": unknown option \"%s\"", arg, o);
 			goto out;
 		}
 	}
-	rc = export_setup(srv, NULL, arg, spec, path, flags, idmode, squash);
+	rc = export_setup(srv, NULL, arg, spec, path, flags, idmode, squash,
+	    &trust);
 out:
 	free(spec);
 	return rc;

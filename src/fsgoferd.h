@@ -41,6 +41,18 @@ struct cred {
 	gid_t		*cr_groups;
 };
 
+/*
+ * Peers of an identity "user" export that may attach as any uid, not only
+ * their own (trust-user, trust-group).
+ */
+#define EXP_MAXTRUST	16
+struct exptrust {
+	int			 et_nuids;
+	uid_t			 et_uids[EXP_MAXTRUST];
+	int			 et_ngids;
+	gid_t			 et_gids[EXP_MAXTRUST];
+};
+
 /* An attach point: an aname served from a host directory. */
 struct export {
 	TAILQ_ENTRY(export)	 e_entry;
@@ -59,6 +71,7 @@ struct export {
 #define ID_SQUASH	2		/* everything as one account */
 	uid_t			 e_squid;
 	gid_t			 e_sqgid;
+	struct exptrust		 e_trust;
 
 	/* Host device -> small number for the top 8 bits of qid.path. */
 	pthread_mutex_t		 e_devlock;
@@ -321,6 +334,9 @@ struct conn {
 	size_t			 c_bigoff;	/* of it read so far */
 	size_t			 c_bigsize;
 	char			 c_peer[128];
+	int			 c_peerknown;	/* c_peeruid/gid: unix socket */
+	uid_t			 c_peeruid;
+	gid_t			 c_peergid;
 	uint32_t		 c_msize;	/* 0 until Tversion */
 	int			 c_nreqs;	/* in flight */
 	int			 c_dead;	/* closing; freed at c_nreqs 0 */
@@ -413,8 +429,8 @@ void		*bufpool_get(struct bufpool *, size_t);
 void		 bufpool_put(struct bufpool *, void *, size_t);
 
 /* cred.c */
-struct cred	*cred_for_attach(const struct export *, const struct p9_fcall *,
-		    int *);
+struct cred	*cred_for_attach(const struct export *, const struct conn *,
+		    const struct p9_fcall *, int *);
 void		 cred_unref(struct cred *);
 int		 cred_enter(const struct server *, const struct cred *);
 void		 cred_leave(const struct server *, const struct cred *);
@@ -445,7 +461,10 @@ int		 parse_config(struct server *, const char *, struct conf *);
 int		 limit_set(struct limits *, const char *, const char *, int,
 		    char *, size_t);
 int		 export_setup(struct server *, const char *, const char *,
-		    const char *, const char *, int, int, const char *);
+		    const char *, const char *, int, int, const char *,
+		    const struct exptrust *);
+int		 export_trust_add(struct exptrust *, const char *, int,
+		    const char *);
 
 /* fsgoferd.c */
 struct export	*export_find(struct server *, const char *);

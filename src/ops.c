@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -176,6 +177,34 @@ attach_uid(const struct p9_fcall *t)
 	return (uid_t)-1;
 }
 
+/*
+ * Every attach is logged with who asked (the peer's uid on a unix
+ * socket) and as whom, so that an administrator can tell who used an
+ * export whatever its identity mode.
+ */
+static void
+attach_log(const struct req *r, int err)
+{
+	const struct conn	*c = r->r_conn;
+	char			 aname[128], uname[128], peer[32], nun[16];
+
+	log_escape(aname, sizeof(aname), r->r_t.u.tattach.aname);
+	log_escape(uname, sizeof(uname), r->r_t.u.tattach.uname);
+	if (c->c_peerknown)
+		snprintf(peer, sizeof(peer), "%lu",
+		    (unsigned long)c->c_peeruid);
+	else
+		strlcpy(peer, "unknown", sizeof(peer));
+	if (r->r_t.u.tattach.n_uname != P9_NONUNAME)
+		snprintf(nun, sizeof(nun), "%lu",
+		    (unsigned long)r->r_t.u.tattach.n_uname);
+	else
+		strlcpy(nun, "none", sizeof(nun));
+	log_info("%s: attach \"%s\" uname \"%s\" n_uname %s by peer uid %s: "
+	    "%s", c->c_peer, aname, uname, nun, peer,
+	    err == 0 ? "ok" : strerror(err));
+}
+
 static void
 op_attach(struct req *r)
 {
@@ -188,20 +217,24 @@ op_attach(struct req *r)
 	uid_t		 uid;
 
 	if ((e = export_find(req_srv(r), r->r_t.u.tattach.aname)) == NULL) {
+		attach_log(r, ENOENT);
 		reply_error(r, ENOENT);
 		return;
 	}
-	cr = cred_for_attach(e, &r->r_t, &err);
+	cr = cred_for_attach(e, r->r_conn, &r->r_t, &err);
 	if (err != 0) {
+		attach_log(r, err);
 		reply_error(r, err);
 		return;
 	}
 	uid = e->e_idmode == ID_TRUSTED ? attach_uid(&r->r_t) : (uid_t)-1;
 	if ((err = lf_attach(e, uid, &lf, &qid)) != 0) {
 		cred_unref(cr);
+		attach_log(r, err);
 		reply_error(r, err);
 		return;
 	}
+	attach_log(r, 0);
 	r->r_newfid->f_lf = lf;
 	r->r_newfid->f_cred = cr;
 	reply_qid(r, 0, &qid);

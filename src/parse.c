@@ -184,8 +184,51 @@ export_squash(struct export *e, const char *where, const char *spec)
 }
 
 /*
+ * trust-user NAME (ISGROUP 0) or trust-group NAME (1): add an account or
+ * group, by name or number, to ET.  WHERE as for export_setup.
+ */
+int
+export_trust_add(struct exptrust *et, const char *where, int isgroup,
+    const char *name)
+{
+	struct passwd	*pw;
+	struct group	*gr;
+	const char	*what = isgroup ? "trust-group" : "trust-user";
+	char		*end;
+	unsigned long	 id;
+
+	if ((isgroup ? et->et_ngids : et->et_nuids) >= EXP_MAXTRUST) {
+		conf_warnx(where, "%s \"%s\": more than %d", what, name,
+		    EXP_MAXTRUST);
+		return -1;
+	}
+	if (isgroup && (gr = getgrnam(name)) != NULL)
+		id = gr->gr_gid;
+	else if (!isgroup && (pw = getpwnam(name)) != NULL)
+		id = pw->pw_uid;
+	else {
+		/* A number need not have a name: ids from a directory
+		 * service, containers. */
+		errno = 0;
+		id = strtoul(name, &end, 10);
+		if (name[0] < '0' || name[0] > '9' || *end != '\0' ||
+		    errno != 0 || id >= UINT32_MAX) {
+			conf_warnx(where, "%s \"%s\": no such %s", what, name,
+			    isgroup ? "group" : "user");
+			return -1;
+		}
+	}
+	if (isgroup)
+		et->et_gids[et->et_ngids++] = (gid_t)id;
+	else
+		et->et_uids[et->et_nuids++] = (uid_t)id;
+	return 0;
+}
+
+/*
  * Serve PATH as ANAME, with EXP_* FLAGS and identity mode IDMODE
- * (SQUASH is USER[:GROUP] for ID_SQUASH).  LABEL names the export in
+ * (SQUASH is USER[:GROUP] for ID_SQUASH; TRUST, or NULL, the peers
+ * that may attach as anybody under ID_USER).  LABEL names the export in
  * messages; WHERE is NULL for the command line, "file:line" for the
  * configuration file.  The root is resolved and opened once, here: a
  * symlinked root works, and later lookups are all relative to this
@@ -194,7 +237,7 @@ export_squash(struct export *e, const char *where, const char *spec)
 int
 export_setup(struct server *srv, const char *where, const char *label,
     const char *aname, const char *path, int flags, int idmode,
-    const char *squash)
+    const char *squash, const struct exptrust *trust)
 {
 	struct export	*e;
 	struct stat	 st;
@@ -212,6 +255,16 @@ export_setup(struct server *srv, const char *where, const char *label,
 	e->e_idmode = idmode;
 	if (idmode == ID_SQUASH && export_squash(e, where, squash) == -1)
 		goto fail;
+	if (trust != NULL && (trust->et_nuids > 0 || trust->et_ngids > 0)) {
+		/* Only "user" checks the peer; elsewhere trust would be a
+		 * promise the daemon does not keep. */
+		if (idmode != ID_USER) {
+			conf_warnx(where, "export \"%s\": trust-user and "
+			    "trust-group need identity user", label);
+			goto fail;
+		}
+		e->e_trust = *trust;
+	}
 	if (aname[0] == '\0') {
 		conf_warnx(where, "export \"%s\": empty aname", label);
 		goto fail;
@@ -679,16 +732,20 @@ parse_listen(struct parser *p, int line)
  * export NAME path PATH [read-only | read-write]
  *     [identity trusted | identity user | identity squash USER[:GROUP]]
  *     [allow-devices] [abort-write]
+ *     [trust-user USER] ... [trust-group GROUP] ...
  */
 static int
 parse_export(struct parser *p, int line)
 {
 	struct tok	*t;
-	const char	*name, *path = NULL, *squash = NULL;
+	struct exptrust	 trust;
+	const char	*name, *path = NULL, *squash = NULL, *tname;
 	char		 where[PATH_MAX + 32], **names;
-	int		 flags = 0, idmode = ID_TRUSTED, *lines;
+	int		 flags = 0, idmode = ID_TRUSTED, *lines, isgroup;
 	size_t		 i;
 
+	memset(&trust, 0, sizeof(trust));
+	snprintf(where, sizeof(where), "%s:%d", p->p_file, line);
 	if ((name = tok_arg(p, "export name")) == NULL)
 		return -1;
 	if (name[0] == '\0') {
@@ -710,7 +767,18 @@ parse_export(struct parser *p, int line)
 			flags |= EXP_ABORTWRITE;
 		else if (tok_is(t, "no-dir-cache"))
 			flags |= EXP_NODIRCACHE;
-		else if (tok_is(t, "identity")) {
+		else if (tok_is(t, "trust-user") || tok_is(t, "trust-group")) {
+			isgroup = tok_is(t, "trust-group");
+			tname = tok_arg(p, isgroup ? "group name" :
+			    "user name");
+			if (tname == NULL)
+				return -1;
+			if (export_trust_add(&trust, where, isgroup,
+			    tname) == -1) {
+				p->p_errors++;
+				return -1;
+			}
+		} else if (tok_is(t, "identity")) {
 			t = tok_next(p);
 			squash = NULL;
 			if (tok_is(t, "trusted"))
@@ -760,9 +828,8 @@ parse_export(struct parser *p, int line)
 		p->p_nameline[p->p_nnames++] = line;
 		return 0;
 	}
-	snprintf(where, sizeof(where), "%s:%d", p->p_file, line);
 	if (export_setup(p->p_srv, where, name, name, path, flags, idmode,
-	    squash) == -1) {
+	    squash, &trust) == -1) {
 		p->p_errors++;
 		return -1;
 	}

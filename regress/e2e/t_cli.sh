@@ -82,6 +82,14 @@ bad_export_body()
 	    -n -e "$E2E_EXPORT,bogus" -l "unix:$E2E_SOCK"
 	cli_bad "fsgoferd: export \"a=$E2E_DIR\": aname given twice" \
 	    -n -e "a=$E2E_EXPORT" -e "a=$E2E_DIR" -l "unix:$E2E_SOCK"
+	cli_bad "fsgoferd: trust-user \"no-such-user-here\": no such user" \
+	    -n -e "$E2E_EXPORT,user,trust-user=no-such-user-here" \
+	    -l "unix:$E2E_SOCK"
+	cli_bad "fsgoferd: trust-group \"no-such-group-here\": no such group" \
+	    -n -e "$E2E_EXPORT,user,trust-group=no-such-group-here" \
+	    -l "unix:$E2E_SOCK"
+	cli_bad "fsgoferd: export \"$E2E_EXPORT,trust-user=0\": trust-user and trust-group need identity user" \
+	    -n -e "$E2E_EXPORT,trust-user=0" -l "unix:$E2E_SOCK"
 	# and a good one passes the check
 	atf_check -s exit:0 -o empty -e inline:"configuration OK\n" \
 	    "$E2E_DAEMON" -n -e "$E2E_EXPORT" -l "unix:$E2E_SOCK"

@@ -99,6 +99,15 @@ errors_body()
 	{ cfg_head; echo "export data path"; } >bad.conf
 	cfg_bad 'bad.conf:4: export path expected'
 
+	{ cfg_head; echo "export data path $E2E_EXPORT identity user trust-user no-such-user-here"; } >bad.conf
+	cfg_bad 'bad.conf:4: trust-user "no-such-user-here": no such user'
+
+	{ cfg_head; echo "export data path $E2E_EXPORT identity user trust-group"; } >bad.conf
+	cfg_bad 'bad.conf:4: group name expected'
+
+	{ cfg_head; echo "export data path $E2E_EXPORT trust-group 0"; } >bad.conf
+	cfg_bad 'bad.conf:4: export "data": trust-user and trust-group need identity user'
+
 	{ cfg_head; echo "export data path srv/data"; } >bad.conf
 	cfg_bad 'bad.conf:4: export path "srv/data": path must be absolute'
 

@@ -371,6 +371,168 @@ allow_list_cleanup()
 	e2e_stop
 }
 
+# id_p9c_as USER NAME ADDR: run the p9c script NAME.in as USER (uid and
+# primary group, no other groups) and require exactly NAME.out.
+id_p9c_as()
+{
+	atf_check -s exit:0 -o file:"$2.out" -e empty \
+	    setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups \
+	    "$E2E_P9C" -t 20 "$3" <"$2.in"
+}
+
+# id_logged LINE: the daemon's log has LINE (after "fsgoferd: PEER: ").
+id_logged()
+{
+	grep -F -q -- "$1" "$E2E_DIR/log" || {
+		cat "$E2E_DIR/log" >&2
+		atf_fail "not logged: $1"
+	}
+}
+
+atf_test_case peer_cred cleanup
+peer_cred_head()
+{
+	atf_set descr "user mode on a unix socket: a non-root peer attaches" \
+	    "only as its own uid (by uname or n_uname), anything else is" \
+	    "EPERM; root attaches as anyone; over TCP the peer is unknown" \
+	    "and unchecked; squash and trusted only log; every attach is" \
+	    "logged with the peer uid"
+}
+peer_cred_body()
+{
+	id_need
+	other=$(id -u daemon 2>/dev/null)
+	[ -n "$other" ] || atf_skip "no user daemon on this host"
+	e2e_tree_small
+	id_sockdir
+	e2e_start -e "$E2E_EXPORT,user" -e "sq=$E2E_EXPORT,squash=nobody" \
+	    -e "tr=$E2E_EXPORT,trusted" \
+	    -l "unix:$SOCKDIR/open,mode=0666" -l tcp:127.0.0.1:0
+	cat >pc.in <<EOF
+version
+attach 0 nobody $E2E_EXPORT $NOBODY
+attach 1 nobody $E2E_EXPORT none
+attach 2 root $E2E_EXPORT 0
+attach 3 root $E2E_EXPORT none
+attach 4 daemon $E2E_EXPORT $other
+attach 5 root $E2E_EXPORT $NOBODY
+attach 6 nobody $E2E_EXPORT 0
+attach 7 root sq 0
+attach 8 root tr 0
+EOF
+	cat >pc.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rattach dir
+Rlerror EPERM
+Rlerror EPERM
+Rlerror EPERM
+Rattach dir
+Rlerror EPERM
+Rattach dir
+Rattach dir
+EOF
+	id_p9c_as nobody pc "unix:$SOCKDIR/open"
+	# root, on the same socket, may be anybody
+	cat >pr.in <<EOF
+version
+attach 0 root $E2E_EXPORT 0
+attach 1 daemon $E2E_EXPORT $other
+attach 2 nobody $E2E_EXPORT none
+EOF
+	cat >pr.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rattach dir
+Rattach dir
+EOF
+	e2e_p9c pr "unix:$SOCKDIR/open"
+	# TCP tells nothing of the peer: documented as unchecked
+	cat >pt.in <<EOF
+version
+attach 0 root $E2E_EXPORT 0
+EOF
+	cat >pt.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+EOF
+	id_p9c_as nobody pt "$E2E_TCP"
+	id_logged "attach \"$E2E_EXPORT\" uname \"nobody\" n_uname $NOBODY by peer uid $NOBODY: ok"
+	id_logged "attach \"$E2E_EXPORT\" uname \"root\" n_uname 0 by peer uid $NOBODY: Operation not permitted"
+	id_logged "attach \"$E2E_EXPORT\" uname \"daemon\" n_uname $other by peer uid $NOBODY: Operation not permitted"
+	id_logged "attach \"sq\" uname \"root\" n_uname 0 by peer uid $NOBODY: ok"
+	id_logged "attach \"tr\" uname \"root\" n_uname 0 by peer uid $NOBODY: ok"
+	id_logged "attach \"$E2E_EXPORT\" uname \"daemon\" n_uname $other by peer uid 0: ok"
+	id_logged "attach \"$E2E_EXPORT\" uname \"root\" n_uname 0 by peer uid unknown: ok"
+	e2e_alive
+}
+peer_cred_cleanup()
+{
+	e2e_stop
+	[ -s sockdir ] && rm -rf "$(cat sockdir)"
+	return 0
+}
+
+atf_test_case peer_trust cleanup
+peer_trust_head()
+{
+	atf_set descr "trust-user and trust-group (by the peer's gid) let a" \
+	    "non-root peer attach to a user export as anybody, and run as" \
+	    "that user; trusting someone else does not; from -e and from" \
+	    "fsgoferd.conf"
+}
+peer_trust_body()
+{
+	id_need
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	printf 'rootonly\n' >"$E2E_EXPORT/secret"
+	chmod 600 "$E2E_EXPORT/secret"
+	id_sockdir
+	cat >trust.conf <<EOF
+export "ftu" path "$E2E_EXPORT" identity user trust-user nobody
+export "ftn" path "$E2E_EXPORT" identity user trust-user daemon \\
+    trust-group root
+EOF
+	e2e_start -f trust.conf \
+	    -e "tu=$E2E_EXPORT,user,trust-user=nobody" \
+	    -e "tg=$E2E_EXPORT,user,trust-group=$NOGROUP" \
+	    -e "tn=$E2E_EXPORT,user,trust-user=daemon,trust-group=root" \
+	    -l "unix:$SOCKDIR/open,mode=0666"
+	cat >pt.in <<EOF
+version
+attach 0 root tu 0
+walk 0 1 secret
+lopen 1 RDONLY
+read 1 0 100
+attach 2 root tg none
+attach 3 root tn 0
+attach 4 root ftu 0
+attach 5 root ftn 0
+attach 6 nobody tn none
+EOF
+	cat >pt.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rlopen file 0
+Rread 9 rootonly\n
+Rattach dir
+Rlerror EPERM
+Rattach dir
+Rlerror EPERM
+Rattach dir
+EOF
+	id_p9c_as nobody pt "unix:$SOCKDIR/open"
+	id_logged "attach \"tu\" uname \"root\" n_uname 0 by peer uid $NOBODY: ok"
+}
+peer_trust_cleanup()
+{
+	e2e_stop
+	[ -s sockdir ] && rm -rf "$(cat sockdir)"
+	return 0
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case squash
@@ -380,4 +542,6 @@ atf_init_test_cases()
 	atf_add_test_case drop_user_modes
 	atf_add_test_case unix_mode
 	atf_add_test_case allow_list
+	atf_add_test_case peer_cred
+	atf_add_test_case peer_trust
 }
