@@ -71,9 +71,14 @@ conn_new(struct server *srv, int fd, const char *peer)
 	c->c_fd = fd;
 	strlcpy(c->c_peer, peer, sizeof(c->c_peer));
 	/* Recorded by the kernel at connect(2); "user" exports check
-	 * attaches against it (cred.c).  Unknown over TCP. */
-	c->c_peerknown = compat_peercred(fd, &c->c_peeruid,
-	    &c->c_peergid) == 0;
+	 * attaches against it (cred.c).  Unknown over TCP; a unix socket
+	 * whose peer cannot be read is refused there, not trusted. */
+	if (compat_peercred(fd, &c->c_peeruid, &c->c_peergid) == 0)
+		c->c_peerknown = PEER_KNOWN;
+	else if (errno == EAFNOSUPPORT)
+		c->c_peerknown = PEER_NOTUNIX;
+	else
+		c->c_peerknown = PEER_UNREADABLE;
 	fid_init(&c->c_fids);
 	TAILQ_INIT(&c->c_reqs);
 	TAILQ_INIT(&c->c_batch);

@@ -55,11 +55,12 @@ cred_gid_trusted(const struct exptrust *et, gid_t gid)
 }
 
 /*
- * May connection c attach as uid on export e?  Yes for an unknown peer
- * (TCP), root, the uid itself, and peers the export trusts: by uid, by
+ * May connection c attach as uid on export e?  Yes for a peer nothing
+ * can be known of (TCP), root, the uid itself, and peers the export trusts: by uid, by
  * the gid the kernel reported, or by membership of a trusted group in
  * the host's group database (a member could take that gid with sg(1)
- * anyway).  Worker thread.
+ * anyway).  No for a unix socket whose peer the kernel did not tell.
+ * Worker thread.
  */
 static int
 cred_peer_may(const struct export *e, const struct conn *c, uid_t uid)
@@ -70,7 +71,11 @@ cred_peer_may(const struct export *e, const struct conn *c, uid_t uid)
 	char			 buf[4096];
 	int			 i, ngroups = CRED_MAXGROUPS;
 
-	if (!c->c_peerknown || c->c_peeruid == 0 || c->c_peeruid == uid)
+	if (c->c_peerknown == PEER_NOTUNIX)
+		return 1;
+	if (c->c_peerknown != PEER_KNOWN)
+		return 0;
+	if (c->c_peeruid == 0 || c->c_peeruid == uid)
 		return 1;
 	for (i = 0; i < et->et_nuids; i++)
 		if (et->et_uids[i] == c->c_peeruid)

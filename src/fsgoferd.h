@@ -334,7 +334,10 @@ struct conn {
 	size_t			 c_bigoff;	/* of it read so far */
 	size_t			 c_bigsize;
 	char			 c_peer[128];
-	int			 c_peerknown;	/* c_peeruid/gid: unix socket */
+	int			 c_peerknown;	/* c_peeruid/gid valid? */
+#define PEER_KNOWN	1		/* a unix socket's peer */
+#define PEER_NOTUNIX	0		/* TCP: nothing is known */
+#define PEER_UNREADABLE	(-1)		/* unix, but no answer: refuse */
 	uid_t			 c_peeruid;
 	gid_t			 c_peergid;
 	uint32_t		 c_msize;	/* 0 until Tversion */

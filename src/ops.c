@@ -190,11 +190,13 @@ attach_log(const struct req *r, int err)
 
 	log_escape(aname, sizeof(aname), r->r_t.u.tattach.aname);
 	log_escape(uname, sizeof(uname), r->r_t.u.tattach.uname);
-	if (c->c_peerknown)
+	if (c->c_peerknown == PEER_KNOWN)
 		snprintf(peer, sizeof(peer), "%lu",
 		    (unsigned long)c->c_peeruid);
-	else
+	else if (c->c_peerknown == PEER_NOTUNIX)
 		strlcpy(peer, "unknown", sizeof(peer));
+	else
+		strlcpy(peer, "unreadable", sizeof(peer));
 	if (r->r_t.u.tattach.n_uname != P9_NONUNAME)
 		snprintf(nun, sizeof(nun), "%lu",
 		    (unsigned long)r->r_t.u.tattach.n_uname);
