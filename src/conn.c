@@ -501,6 +501,21 @@ conn_free_window(const void *data, size_t len, void *arg)
 }
 
 /*
+ * Whether len bytes in a pool buffer asked for ask bytes may be queued
+ * by reference.  The reference pins the whole buffer, whose size is the
+ * pool's (about msize) however short the reply: an 11-byte Rread past
+ * the end would hold half a megabyte against 11 bytes counted, and the
+ * output limit would bound nothing.  A reply that fills less than half
+ * its buffer is copied instead, which is cheap for what is that short,
+ * so queued replies hold at most twice the bytes the limit counts.
+ */
+static int
+conn_by_ref(struct conn *c, size_t len, size_t ask)
+{
+	return len >= bufpool_size(c->c_srv->s_pool, ask) / 2;
+}
+
+/*
  * Queue the reply bytes from off on in out; 0 or -1.  A large reply
  * (Rread data) is handed over whole, not copied again: a buffer, or the
  * bytes in a window on the file, whose reference the output takes.
@@ -526,7 +541,8 @@ conn_queue(struct req *r, size_t off, struct evbuffer *out)
 		r->r_win = NULL;
 		return 0;
 	}
-	if (off == 0 && r->r_out == r->r_outheap && r->r_outheap != NULL) {
+	if (off == 0 && r->r_out == r->r_outheap && r->r_outheap != NULL &&
+	    conn_by_ref(c, r->r_outlen, r->r_outcap)) {
 		if (evbuffer_add_reference(out, r->r_outheap, r->r_outlen,
 		    conn_free_reply, c->c_srv) == -1)
 			return -1;
@@ -771,9 +787,14 @@ conn_send_mapped(struct req *r, const uint8_t *data, size_t n,
 	if (from < n) {
 		rest = n - from;
 		if ((buf = bufpool_get(bp, rest)) == NULL ||
-		    fill(arg, buf, from, rest) == -1 ||
-		    evbuffer_add_reference(out, buf, rest, conn_free_reply,
-		    c->c_srv) == -1)
+		    fill(arg, buf, from, rest) == -1)
+			goto lost;
+		if (!conn_by_ref(c, rest, rest)) {
+			if (evbuffer_add(out, buf, rest) == -1)
+				goto lost;
+			bufpool_put(bp, buf, rest);
+		} else if (evbuffer_add_reference(out, buf, rest,
+		    conn_free_reply, c->c_srv) == -1)
 			goto lost;
 	}
 	r->r_replied = 1;

@@ -401,6 +401,7 @@ void		 mapwin_drop(struct lfile *);
 struct bufpool	*bufpool_new(size_t);
 void		 bufpool_free(struct bufpool *);
 void		*bufpool_get(struct bufpool *, size_t);
+size_t		 bufpool_size(const struct bufpool *, size_t);
 void		 bufpool_put(struct bufpool *, void *, size_t);
 
 /* cred.c */
