@@ -332,6 +332,7 @@ struct conn {
 	struct evbuffer		*c_pend;	/* loop's replies, to flush */
 	int			 c_onflush;	/* on s_flushq */
 	int			 c_npend;	/* replies in c_pend */
+	int			 c_pendref;	/* c_pend holds a reference */
 	int			 c_rstopped;	/* reading off for backpressure */
 	int64_t			 c_framedl;	/* half frame due, ms; 0: none */
 	TAILQ_ENTRY(conn)	 c_fentry;

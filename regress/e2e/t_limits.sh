@@ -377,16 +377,17 @@ small_replies_cleanup()
 atf_test_case small_replies_limit cleanup
 small_replies_limit_head()
 {
-	atf_set descr "The same flood against -o outbuf=1048576, which it" \
-	    "exceeds: the daemon stops reading (the client cannot send the" \
-	    "rest) but keeps the connection; RSS stays under 64 MiB"
-	atf_set timeout 180
+	atf_set descr "800,000 such Treads, past the default outbuf (8 MiB" \
+	    "of replies): the daemon stops reading (the client cannot send" \
+	    "the rest in 20 s) but keeps the connection; RSS stays under" \
+	    "64 MiB and another client is answered promptly"
+	atf_set timeout 300
 }
 small_replies_limit_body()
 {
 	lim_tree
-	e2e_start_default -o outbuf=1048576
-	lim_small 150000 5000
+	e2e_start_default
+	lim_small 800000 20000
 	cat >small.want <<EOF
 Rversion 524312 9P2000.L
 Rattach dir
