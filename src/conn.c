@@ -708,7 +708,7 @@ conn_flush(struct conn *c)
 		return;
 	}
 	rc = evbuffer_get_length(c->c_pend) > 0 ? conn_pend_move(c, out) : 0;
-	/* What is left of c_pend, if anything, is all copies. */
+	/* c_pend is empty now, or the connection closes. */
 	c->c_pendref = 0;
 	if (rc == -1) {
 		bufferevent_unlock(c->c_bev);
