@@ -56,6 +56,16 @@ bufpool_get(struct bufpool *bp, size_t len)
 	return p != NULL ? p : malloc(bp->bp_size);
 }
 
+/*
+ * The bytes a buffer bufpool_get returned for len bytes really holds:
+ * a short reply in a pooled buffer still pins the whole buffer.
+ */
+size_t
+bufpool_size(const struct bufpool *bp, size_t len)
+{
+	return len > bp->bp_size ? len : bp->bp_size;
+}
+
 /* Give back a buffer bufpool_get returned for len bytes. */
 void
 bufpool_put(struct bufpool *bp, void *p, size_t len)

@@ -33,6 +33,12 @@
 /* Replies the loop makes in one batch before it sends them early. */
 #define CONN_EARLY_FLUSH	4
 
+/*
+ * Replies in c_pend up to this many bytes are copied onto a backed-up
+ * output rather than moved there chain by chain (conn_flush).
+ */
+#define CONN_PACK_MAX		4096
+
 /* Before Tversion only a small Tversion can arrive. */
 #define CONN_PREVERSION_MSIZE	8192
 
@@ -510,9 +516,25 @@ conn_free_window(const void *data, size_t len, void *arg)
 }
 
 /*
- * Queue the reply bytes from off on in out; 0 or -1.  A large reply
- * (Rread data) is handed over whole, not copied again: a buffer, or the
- * bytes in a window on the file, whose reference the output takes.
+ * Whether len bytes in a pool buffer asked for ask bytes may be queued
+ * by reference.  The reference pins the whole buffer, whose size is the
+ * pool's (about msize) however short the reply: an 11-byte Rread past
+ * the end would hold half a megabyte against 11 bytes counted, and the
+ * output limit would bound nothing.  A reply that fills less than half
+ * its buffer is copied instead, which is cheap for what is that short,
+ * so queued replies hold at most twice the bytes the limit counts.
+ */
+static int
+conn_by_ref(struct conn *c, size_t len, size_t ask)
+{
+	return len >= bufpool_size(c->c_srv->s_pool, ask) / 2;
+}
+
+/*
+ * Queue the reply bytes from off on in out; 1 if the output took a
+ * reference, 0 a copy, -1 on failure.  A large reply (Rread data) is
+ * handed over whole, not copied again: a buffer, or the bytes in a
+ * window on the file, whose reference the output takes.
  */
 static int
 conn_queue(struct req *r, size_t off, struct evbuffer *out)
@@ -530,18 +552,22 @@ conn_queue(struct req *r, size_t off, struct evbuffer *out)
 		    r->r_wdata + off, r->r_wlen - off, conn_free_window,
 		    r->r_win) == -1)
 			return -1;
-		if (off >= r->r_wlen)
+		if (off >= r->r_wlen) {
 			mapwin_put(r->r_win);
+			r->r_win = NULL;
+			return 0;
+		}
 		r->r_win = NULL;
-		return 0;
+		return 1;
 	}
-	if (off == 0 && r->r_out == r->r_outheap && r->r_outheap != NULL) {
+	if (off == 0 && r->r_out == r->r_outheap && r->r_outheap != NULL &&
+	    conn_by_ref(c, r->r_outlen, r->r_outcap)) {
 		if (evbuffer_add_reference(out, r->r_outheap, r->r_outlen,
 		    conn_free_reply, c->c_srv) == -1)
 			return -1;
 		r->r_outheap = NULL;
 		r->r_out = NULL;
-		return 0;
+		return 1;
 	}
 	return evbuffer_add(out, r->r_out + off, r->r_outlen - off);
 }
@@ -610,14 +636,17 @@ conn_reply(struct req *r)
 {
 	struct conn	*c = r->r_conn;
 	struct server	*srv = c->c_srv;
+	int		 rc;
 
 	if (c->c_dead || r->r_outlen == 0)
 		return;
-	if (conn_queue(r, 0, c->c_pend) == -1) {
+	if ((rc = conn_queue(r, 0, c->c_pend)) == -1) {
 		log_warnx("%s: cannot queue reply, closing", c->c_peer);
 		conn_close(c, NULL);
 		return;
 	}
+	if (rc == 1)
+		c->c_pendref = 1;
 	c->c_npend++;
 	if (!c->c_onflush) {
 		c->c_onflush = 1;
@@ -625,6 +654,32 @@ conn_reply(struct req *r)
 		/* Runs in this loop iteration, after the callbacks queued. */
 		event_active(srv->s_flushev, EV_TIMEOUT, 0);
 	}
+}
+
+/*
+ * Move c_pend to the end of out; 0 or -1.  Moving hands over whole
+ * chains, each at least a kilobyte however little it holds: a client
+ * that never reads and gets a few short replies per flush would have
+ * out hold a hundred times the bytes its limit counts.  So a few
+ * copied bytes are copied again, into the room at out's end; references
+ * (large replies) always move.
+ */
+static int
+conn_pend_move(struct conn *c, struct evbuffer *out)
+{
+	struct evbuffer_iovec	 v[4];
+	size_t			 len;
+	int			 i, n;
+
+	len = evbuffer_get_length(c->c_pend);
+	if (c->c_pendref || len > CONN_PACK_MAX ||
+	    evbuffer_get_length(out) == 0 ||
+	    (n = evbuffer_peek(c->c_pend, -1, NULL, v, 4)) > 4)
+		return evbuffer_add_buffer(out, c->c_pend);
+	for (i = 0; i < n; i++)
+		if (evbuffer_add(out, v[i].iov_base, v[i].iov_len) == -1)
+			return -1;
+	return evbuffer_drain(c->c_pend, len);
 }
 
 /*
@@ -638,6 +693,7 @@ static void
 conn_flush(struct conn *c)
 {
 	struct evbuffer	*out = bufferevent_get_output(c->c_bev);
+	int		 rc;
 
 	if (c->c_onflush) {
 		TAILQ_REMOVE(&c->c_srv->s_flushq, c, c_fentry);
@@ -646,6 +702,7 @@ conn_flush(struct conn *c)
 	c->c_npend = 0;
 	if (c->c_dead) {
 		evbuffer_drain(c->c_pend, evbuffer_get_length(c->c_pend));
+		c->c_pendref = 0;
 		return;
 	}
 	bufferevent_lock(c->c_bev);
@@ -659,8 +716,10 @@ conn_flush(struct conn *c)
 		conn_close(c, NULL);
 		return;
 	}
-	if (evbuffer_get_length(c->c_pend) > 0 &&
-	    evbuffer_add_buffer(out, c->c_pend) == -1) {
+	rc = evbuffer_get_length(c->c_pend) > 0 ? conn_pend_move(c, out) : 0;
+	/* c_pend is empty now, or the connection closes. */
+	c->c_pendref = 0;
+	if (rc == -1) {
 		bufferevent_unlock(c->c_bev);
 		log_warnx("%s: cannot queue reply, closing", c->c_peer);
 		conn_close(c, NULL);
@@ -780,9 +839,14 @@ conn_send_mapped(struct req *r, const uint8_t *data, size_t n,
 	if (from < n) {
 		rest = n - from;
 		if ((buf = bufpool_get(bp, rest)) == NULL ||
-		    fill(arg, buf, from, rest) == -1 ||
-		    evbuffer_add_reference(out, buf, rest, conn_free_reply,
-		    c->c_srv) == -1)
+		    fill(arg, buf, from, rest) == -1)
+			goto lost;
+		if (!conn_by_ref(c, rest, rest)) {
+			if (evbuffer_add(out, buf, rest) == -1)
+				goto lost;
+			bufpool_put(bp, buf, rest);
+		} else if (evbuffer_add_reference(out, buf, rest,
+		    conn_free_reply, c->c_srv) == -1)
 			goto lost;
 	}
 	r->r_replied = 1;

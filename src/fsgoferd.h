@@ -351,6 +351,7 @@ struct conn {
 	struct evbuffer		*c_pend;	/* loop's replies, to flush */
 	int			 c_onflush;	/* on s_flushq */
 	int			 c_npend;	/* replies in c_pend */
+	int			 c_pendref;	/* c_pend holds a reference */
 	int			 c_rstopped;	/* reading off for backpressure */
 	int64_t			 c_framedl;	/* half frame due, ms; 0: none */
 	TAILQ_ENTRY(conn)	 c_fentry;
@@ -429,6 +430,7 @@ void		 mapwin_stats(int *count, uint64_t *bytes);
 struct bufpool	*bufpool_new(size_t);
 void		 bufpool_free(struct bufpool *);
 void		*bufpool_get(struct bufpool *, size_t);
+size_t		 bufpool_size(const struct bufpool *, size_t);
 void		 bufpool_put(struct bufpool *, void *, size_t);
 
 /* cred.c */

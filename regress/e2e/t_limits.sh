@@ -277,6 +277,145 @@ throttle_limits_cleanup()
 	e2e_stop
 }
 
+# lim_pasteof N FID: a p9c "raw" line with N Tread frames on FID, 1000
+# to an item, all at 1 TiB (past the end: each reply is 11 bytes),
+# asking alternately 4 KiB (answered on the loop) and 256 KiB (on a
+# worker).  Tags go round 1..60000: at most maxreqs are ever in flight.
+lim_pasteof()
+{
+	awk -v n="$1" -v fid="$2" '
+	function le(v, w,	s, i) {
+		s = ""
+		for (i = 0; i < w; i++) {
+			s = s sprintf("%02x", v % 256)
+			v = int(v / 256)
+		}
+		return s
+	}
+	BEGIN {
+		printf "raw"
+		for (t = 0; t < n; t++) {
+			if (t % 1000 == 0)
+				printf " "
+			printf "%s", le(23, 4) "74" le(t % 60000 + 1, 2) \
+			    le(fid, 4) le(1099511627776, 8) \
+			    le(t % 2 ? 262144 : 4096, 4)
+		}
+		printf "\n"
+	}'
+}
+
+# lim_small N MS: a client sends N Treads past the end (lim_pasteof)
+# with MS ms to send them all and never reads a reply; then it says
+# "sent", reads one reply, and holds the connection 3 s.  Meanwhile
+# the daemon's RSS must stay under 64 MiB and another client must be
+# answered promptly.
+lim_small()
+{
+	{
+		echo "timeout $2"
+		echo "version 524312"
+		echo "attach 0 root $E2E_EXPORT"
+		echo "walk 0 1 big"
+		echo "lopen 1 RDONLY"
+		lim_pasteof "$1" 1
+		echo "echo sent"
+		echo "timeout 5000"
+		echo "recv"
+		echo "sleep 3000"
+	} >small.in
+	pid=$(e2e_pid)
+	"$E2E_P9C" -t 90 "$E2E_ADDR" <small.in >small.got 2>small.err &
+	fpid=$!
+	i=0
+	while [ $i -lt 900 ] && ! grep -q '^sent$' small.got; do
+		kill -0 $fpid 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	grep -q '^sent$' small.got ||
+	    atf_fail "the flood did not end: $(cat small.got small.err)"
+	lim_prompt 5
+	now=$(atk_rss "$pid")
+	wait $fpid
+	peak=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB$/\1/p' \
+	    "/proc/$pid/status")
+	echo "RSS: $now KiB during the flood, peak $peak KiB" >&2
+	[ "$now" -lt 65536 ] && [ "$peak" -lt 65536 ] ||
+	    atf_fail "daemon RSS $now KiB, peak $peak KiB, limit 65536 KiB"
+}
+
+# AddressSanitizer keeps 256 MiB of freed blocks (resident, since they
+# were used) to catch late uses; the flood frees a small block or two
+# per reply, which would fill it.  A smaller quarantine, in sanitizer
+# builds only, lets the RSS bound measure the daemon, not the sanitizer.
+lim_small_asan()
+{
+	export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=16"
+}
+
+atf_test_case small_replies cleanup
+small_replies_head()
+{
+	atf_set descr "150,000 Treads past the end never read back: each" \
+	    "11-byte reply must not pin a msize-class buffer; RSS stays" \
+	    "under 64 MiB and another client is answered promptly"
+	atf_set timeout 180
+}
+small_replies_body()
+{
+	lim_small_asan
+	lim_tree
+	e2e_start_default
+	lim_small 150000 60000
+	cat >small.want <<EOF
+Rversion 524312 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rlopen file 0
+sent
+Rread 0
+EOF
+	atf_check -o file:small.want cat small.got
+	lim_ok
+}
+small_replies_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case small_replies_limit cleanup
+small_replies_limit_head()
+{
+	atf_set descr "400,000 such Treads against -o outbuf=4194304, past" \
+	    "it: the daemon stops reading (the client cannot send the rest" \
+	    "in 20 s) but keeps the connection; RSS stays under 64 MiB and" \
+	    "another client is answered promptly"
+	atf_set timeout 300
+}
+small_replies_limit_body()
+{
+	lim_small_asan
+	lim_tree
+	e2e_start_default -o outbuf=4194304
+	lim_small 400000 20000
+	cat >small.want <<EOF
+Rversion 524312 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rlopen file 0
+timeout
+sent
+Rread 0
+EOF
+	atf_check -o file:small.want cat small.got
+	lim_ok
+}
+small_replies_limit_cleanup()
+{
+	e2e_stop
+}
+
 atf_test_case vanish cleanup
 vanish_head()
 {
@@ -628,6 +767,8 @@ atf_init_test_cases()
 	atf_add_test_case maxfids
 	atf_add_test_case throttle_default
 	atf_add_test_case throttle_limits
+	atf_add_test_case small_replies
+	atf_add_test_case small_replies_limit
 	atf_add_test_case vanish
 	atf_add_test_case idle
 	atf_add_test_case idle_trickle
