@@ -190,6 +190,7 @@ int	lf_lock(struct lfile *, const void *owner, const struct p9_fcall *,
 int	lf_getlock(struct lfile *, const void *owner, struct p9_fcall *);
 int	lf_close(struct lfile *);	/* frees; xattr set happens here */
 int	lf_name_ok(const char *);	/* one component: not "", ".", "..", no '/' */
+int	lf_name_err(const char *);	/* 0, EINVAL or ENAMETOOLONG */
 int	lf_is_ro(const struct lfile *);
 
 struct event_base;

@@ -113,6 +113,20 @@ lf_name_ok(const char *name)
 	return len <= LF_NAME_MAX;
 }
 
+/*
+ * The errno Linux gives for a bad one-component name: ENAMETOOLONG past
+ * NAME_MAX bytes, whatever the bytes are, else EINVAL; 0 if it is good.
+ */
+int
+lf_name_err(const char *name)
+{
+	if (lf_name_ok(name))
+		return 0;
+	if (name != NULL && strlen(name) > LF_NAME_MAX)
+		return ENAMETOOLONG;
+	return EINVAL;
+}
+
 /* The export root's identity: asked each time, it is one fstat(2). */
 static int
 lf_rootstat(struct export *e, struct stat *st)
@@ -1022,16 +1036,51 @@ lf_newcheck(struct lfile *dir, const char *name)
 		return err;
 	if ((err = lf_dircheck(dir)) != 0)
 		return err;
-	if (!lf_name_ok(name))
-		return EINVAL;
+	return lf_name_err(name);
+}
+
+/*
+ * In user mode the request runs as the attaching user, who owns the new
+ * file already; its group is the one the client's gid names when that
+ * user is a member of it, as a local create by a process whose fsgid it
+ * is would give.  A directory that is set-group-ID gives its own group
+ * whatever the gid, as on Linux: the host did that already.  A gid the
+ * user is not a member of is not an error (a local create never fails
+ * for its group, and the client's group database may differ from the
+ * host's): the group the host gave stays.  The kernel decides about
+ * membership, so chown(2)'s EPERM is that answer.  Changing the group
+ * may clear the set-group-ID bit; the mode asked for is put back.
+ */
+static int
+lf_regroup_new(const struct lfile *dir, int fd, int pfd, const char *name,
+    const struct stat *made, gid_t gid)
+{
+	struct stat	 ds;
+
+	if (gid == (gid_t)-1 || gid == made->st_gid)
+		return 0;
+	if (fstat(dir->lf_fd, &ds) == -1)
+		return errno;
+	if (ds.st_mode & S_ISGID)
+		return 0;
+	if (compat_fchown(fd, pfd, name, (uid_t)-1, gid) == -1)
+		return errno == EPERM ? 0 : errno;
+	if ((made->st_mode & (S_ISUID | S_ISGID)) && !S_ISLNK(made->st_mode) &&
+	    compat_fchmod(fd, pfd, name, made->st_mode & 07777) == -1)
+		return errno;
 	return 0;
 }
 
-/* Give a new file to the attaching user, as the seed does when root. */
+/*
+ * Give a new file its owner: to the attaching user, as the seed does
+ * when root (trusted mode), or only its group (user mode).
+ */
 static int
 lf_chown_new(const struct lfile *dir, int fd, int pfd, const char *name,
-    gid_t gid)
+    const struct stat *made, gid_t gid)
 {
+	if (dir->lf_exp->e_idmode == ID_USER)
+		return lf_regroup_new(dir, fd, pfd, name, made, gid);
 	if (geteuid() != 0 || (dir->lf_exp->e_flags & EXP_NOCHOWN))
 		return 0;
 	if (compat_fchown(fd, pfd, name, dir->lf_uid, gid) == -1)
@@ -1086,7 +1135,7 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 		err = EPERM;
 		goto fail;
 	}
-	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, gid)) != 0)
+	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, &st, gid)) != 0)
 		goto fail;
 	if ((err = lf_qid(e, &st, qid)) != 0)
 		goto fail;
@@ -1606,7 +1655,7 @@ lf_settle_new(struct lfile *dir, const char *name, mode_t type,
 		err = EPERM;
 		goto fail;
 	}
-	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, gid)) != 0)
+	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, &st, gid)) != 0)
 		goto fail;
 	if ((err = lf_qid(dir->lf_exp, &st, qid)) != 0)
 		goto fail;
@@ -1704,7 +1753,8 @@ lf_mknod(struct lfile *dir, const char *name, uint32_t mode, uint32_t major,
 		err = EPERM;
 		goto fail;
 	}
-	if ((err = lf_chown_new(dir, -1, dir->lf_fd, name, gid)) != 0)
+	if ((err = lf_chown_new(dir, -1, dir->lf_fd, name, &st,
+	    gid)) != 0)
 		goto fail;
 	if ((err = lf_qid(e, &st, qid)) != 0)
 		goto fail;
@@ -1728,8 +1778,8 @@ lf_link(struct lfile *dir, struct lfile *target, const char *name)
 		return err;
 	if (target->lf_xattr != NULL)
 		return EBADF;
-	if (!lf_name_ok(name))
-		return EINVAL;
+	if ((err = lf_name_err(name)) != 0)
+		return err;
 	if (S_ISDIR(target->lf_type))
 		return EPERM;
 	if ((err = lf_stat(target, &st)) != 0)
@@ -1862,8 +1912,8 @@ lf_rename(struct lfile *lf, struct lfile *newdir, const char *name)
 		return EBADF;
 	if ((err = lf_dircheck(newdir)) != 0)
 		return err;
-	if (!lf_name_ok(name))
-		return EINVAL;
+	if ((err = lf_name_err(name)) != 0)
+		return err;
 	if (lf_isroot_id(e, lf->lf_dev, lf->lf_ino))
 		return EBUSY;
 	pthread_mutex_lock(&e->e_filelock);
@@ -1904,8 +1954,9 @@ lf_renameat(struct lfile *olddir, const char *oldname, struct lfile *newdir,
 	if ((err = lf_dircheck(olddir)) != 0 ||
 	    (err = lf_dircheck(newdir)) != 0)
 		return err;
-	if (!lf_name_ok(oldname) || !lf_name_ok(newname))
-		return EINVAL;
+	if ((err = lf_name_err(oldname)) != 0 ||
+	    (err = lf_name_err(newname)) != 0)
+		return err;
 	pthread_mutex_lock(&e->e_filelock);
 	err = lf_do_rename(e, olddir->lf_fd, olddir->lf_dev, olddir->lf_ino,
 	    oldname, newdir, newname);

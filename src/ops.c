@@ -143,19 +143,21 @@ plain(struct fid *f)
 
 /*
  * The fid's plain lfile and a valid one-component name, or NULL after
- * replying EBADF or EINVAL: the check every name-taking request needs.
+ * replying EBADF, EINVAL or ENAMETOOLONG: the check every name-taking
+ * request needs.
  */
 static struct lfile *
 plain_named(struct req *r, struct fid *f, const char *name)
 {
 	struct lfile	*lf;
+	int		 err;
 
 	if ((lf = plain(f)) == NULL) {
 		reply_error(r, EBADF);
 		return NULL;
 	}
-	if (!lf_name_ok(name)) {
-		reply_error(r, EINVAL);
+	if ((err = lf_name_err(name)) != 0) {
+		reply_error(r, err);
 		return NULL;
 	}
 	return lf;
@@ -225,8 +227,8 @@ op_walk_common(struct req *r, int cached)
 		/* "." stays and ".." stops at the root: both are safe. */
 		if (strcmp(r->r_t.u.twalk.wname[i], "..") != 0 &&
 		    strcmp(r->r_t.u.twalk.wname[i], ".") != 0 &&
-		    !lf_name_ok(r->r_t.u.twalk.wname[i])) {
-			reply_error(r, EINVAL);
+		    (err = lf_name_err(r->r_t.u.twalk.wname[i])) != 0) {
+			reply_error(r, err);
 			return 1;
 		}
 	}
@@ -579,15 +581,16 @@ op_symlink(struct req *r)
 {
 	struct lfile	*lf;
 	struct p9_qid	 qid;
+	int		 err;
 
 	if ((lf = plain(r->r_fid)) == NULL) {
 		reply_error(r, EBADF);
 		return;
 	}
-	if (!lf_name_ok(r->r_t.u.tsymlink.name) ||
+	if ((err = lf_name_err(r->r_t.u.tsymlink.name)) != 0 ||
 	    r->r_t.u.tsymlink.symtgt[0] == '\0') {
 		reply_error(r, r->r_t.u.tsymlink.symtgt[0] == '\0' ?
-		    ENOENT : EINVAL);
+		    ENOENT : err);
 		return;
 	}
 	reply_qid(r, lf_symlink(lf, r->r_t.u.tsymlink.name,
@@ -641,14 +644,15 @@ static void
 op_renameat(struct req *r)
 {
 	struct lfile	*od, *nd;
+	int		 err;
 
 	if ((od = plain(r->r_fid)) == NULL || (nd = plain(r->r_fid2)) == NULL) {
 		reply_error(r, EBADF);
 		return;
 	}
-	if (!lf_name_ok(r->r_t.u.trenameat.oldname) ||
-	    !lf_name_ok(r->r_t.u.trenameat.newname)) {
-		reply_error(r, EINVAL);
+	if ((err = lf_name_err(r->r_t.u.trenameat.oldname)) != 0 ||
+	    (err = lf_name_err(r->r_t.u.trenameat.newname)) != 0) {
+		reply_error(r, err);
 		return;
 	}
 	reply_empty(r, lf_renameat(od, r->r_t.u.trenameat.oldname, nd,

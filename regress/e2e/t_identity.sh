@@ -371,6 +371,84 @@ allow_list_cleanup()
 	e2e_stop
 }
 
+# A user with a supplementary group, as "NAME UID GID PRIMARYGID":
+# the first /etc/group member that is not in the group by its primary.
+id_member()
+{
+	getent group | while IFS=: read -r gname _ gid members; do
+		[ -n "$members" ] || continue
+		for m in $(echo "$members" | tr ',' ' '); do
+			pw=$(getent passwd "$m") || continue
+			u=$(echo "$pw" | cut -d: -f3)
+			pg=$(echo "$pw" | cut -d: -f4)
+			[ "$pg" != "$gid" ] || continue
+			echo "$m $u $gid $pg"
+			return 0
+		done
+	done
+}
+
+atf_test_case user_gid cleanup
+user_gid_head()
+{
+	atf_set descr "user mode: the gid of Tlcreate, Tmkdir, Tsymlink and" \
+	    "Tmknod gives the new file its group when the user is a" \
+	    "member of it; another gid leaves the user's own group; a" \
+	    "set-group-ID directory gives its group, as on Linux"
+}
+user_gid_body()
+{
+	id_need
+	set -- $(id_member)
+	[ $# -eq 4 ] || atf_skip "no user with a supplementary group here"
+	uname=$1 uid=$2 sgid=$3 pgid=$4
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	mkdir "$E2E_EXPORT/sgid"
+	chown "0:$NOGROUP" "$E2E_EXPORT/sgid"
+	chmod 2777 "$E2E_EXPORT/sgid"
+	e2e_start -e "$E2E_EXPORT,user" -l "unix:$E2E_SOCK"
+	cat >ug.in <<EOF
+version
+attach 0 $uname $E2E_EXPORT $uid
+walk 0 1
+lcreate 1 f RDWR 02755 $sgid
+mkdir 0 d 02755 $sgid
+symlink 0 s target $sgid
+mknod 0 p S_IFIFO|0644 0 0 $sgid
+walk 0 2
+lcreate 2 other RDWR 0644 $NOGROUP
+mkdir 0 otherdir 0755 0
+walk 0 3 sgid
+walk 3 4
+lcreate 4 f RDWR 0644 $sgid
+mkdir 3 d 0755 $pgid
+EOF
+	"$E2E_P9C" -t 20 "$E2E_ADDR" <ug.in >ug.got 2>&1 ||
+	    atf_fail "p9c: $(cat ug.got)"
+	if grep -q Rlerror ug.got; then
+		atf_fail "an Rlerror: $(cat ug.got)"
+	fi
+	for f in f d s p; do
+		atf_check -o inline:"$uid:$sgid\n" \
+		    stat -c %u:%g "$E2E_EXPORT/$f"
+	done
+	# The group changed; the set-group-ID bit asked for stayed.
+	atf_check -o inline:"2755\n" stat -c %a "$E2E_EXPORT/f"
+	for f in other otherdir; do
+		atf_check -o inline:"$uid:$pgid\n" \
+		    stat -c %u:%g "$E2E_EXPORT/$f"
+	done
+	for f in sgid/f sgid/d; do
+		atf_check -o inline:"$uid:$NOGROUP\n" \
+		    stat -c %u:%g "$E2E_EXPORT/$f"
+	done
+}
+user_gid_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case squash
@@ -380,4 +458,5 @@ atf_init_test_cases()
 	atf_add_test_case drop_user_modes
 	atf_add_test_case unix_mode
 	atf_add_test_case allow_list
+	atf_add_test_case user_gid
 }

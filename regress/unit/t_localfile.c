@@ -212,6 +212,15 @@ ATF_TC_BODY(name_ok, tc)
 	longname[LF_NAME_MAX] = 'x';
 	longname[LF_NAME_MAX + 1] = '\0';
 	ATF_CHECK(!lf_name_ok(longname));
+	/* Linux's errnos: too long first, whatever else is wrong. */
+	ATF_CHECK_EQ(lf_name_err(longname), ENAMETOOLONG);
+	longname[0] = '/';
+	ATF_CHECK_EQ(lf_name_err(longname), ENAMETOOLONG);
+	longname[LF_NAME_MAX] = '\0';
+	ATF_CHECK_EQ(lf_name_err(longname), EINVAL);
+	ATF_CHECK_EQ(lf_name_err("a"), 0);
+	ATF_CHECK_EQ(lf_name_err(""), EINVAL);
+	ATF_CHECK_EQ(lf_name_err(".."), EINVAL);
 }
 
 ATF_TC_WITHOUT_HEAD(attach_walk_getattr);
