@@ -407,6 +407,7 @@ void		 bufpool_put(struct bufpool *, void *, size_t);
 /* cred.c */
 struct cred	*cred_for_attach(const struct export *, const struct p9_fcall *,
 		    int *);
+int		 cred_same(const struct cred *, const struct cred *);
 void		 cred_unref(struct cred *);
 int		 cred_enter(const struct server *, const struct cred *);
 void		 cred_leave(const struct server *, const struct cred *);

@@ -101,6 +101,18 @@ lf_rocheck(const struct lfile *lf)
 	return EROFS;
 }
 
+/*
+ * A request on two lfiles stays inside one export, as Linux's link(2)
+ * and rename(2) stay inside one mount: each export has its own
+ * read-only flag, identity mode and file list, and a host directory
+ * fd leads past the export root with no sandbox to stop it.
+ */
+static int
+lf_samexp(const struct lfile *a, const struct lfile *b)
+{
+	return a->lf_exp == b->lf_exp ? 0 : EXDEV;
+}
+
 int
 lf_name_ok(const char *name)
 {
@@ -1772,7 +1784,11 @@ lf_link(struct lfile *dir, struct lfile *target, const char *name)
 	struct stat	 st;
 	int		 err;
 
+	/* The order of linkat(2): the new name's EROFS, then EXDEV. */
 	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_samexp(dir, target)) != 0 ||
+	    (err = lf_rocheck(target)) != 0)
 		return err;
 	if ((err = lf_dircheck(dir)) != 0)
 		return err;
@@ -1906,7 +1922,9 @@ lf_rename(struct lfile *lf, struct lfile *newdir, const char *name)
 	char		*oname;
 	int		 err;
 
-	if ((err = lf_rocheck(lf)) != 0)
+	/* The order of rename(2): EXDEV, then EROFS on either side. */
+	if ((err = lf_samexp(lf, newdir)) != 0 ||
+	    (err = lf_rocheck(lf)) != 0 || (err = lf_rocheck(newdir)) != 0)
 		return err;
 	if (lf->lf_xattr != NULL)
 		return EBADF;
@@ -1949,7 +1967,8 @@ lf_renameat(struct lfile *olddir, const char *oldname, struct lfile *newdir,
 	struct export	*e = olddir->lf_exp;
 	int		 err;
 
-	if ((err = lf_rocheck(olddir)) != 0)
+	if ((err = lf_samexp(olddir, newdir)) != 0 ||
+	    (err = lf_rocheck(olddir)) != 0 || (err = lf_rocheck(newdir)) != 0)
 		return err;
 	if ((err = lf_dircheck(olddir)) != 0 ||
 	    (err = lf_dircheck(newdir)) != 0)

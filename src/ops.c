@@ -611,6 +611,20 @@ op_mknod(struct req *r)
 	    (gid_t)r->r_t.u.tmknod.gid, &qid), &qid);
 }
 
+/*
+ * A request on two fids runs with the first one's credentials (work.c):
+ * two attaches with different identities are as far apart as two
+ * mounts, and Linux says EXDEV between those.  Replies and returns 0.
+ */
+static int
+two_fids_ok(struct req *r)
+{
+	if (cred_same(r->r_fid->f_cred, r->r_fid2->f_cred))
+		return 1;
+	reply_error(r, EXDEV);
+	return 0;
+}
+
 static void
 op_link(struct req *r)
 {
@@ -621,6 +635,8 @@ op_link(struct req *r)
 		reply_error(r, EBADF);
 		return;
 	}
+	if (!two_fids_ok(r))
+		return;
 	if ((dir = plain_named(r, r->r_fid, r->r_t.u.tlink.name)) == NULL)
 		return;
 	reply_empty(r, lf_link(dir, target, r->r_t.u.tlink.name));
@@ -635,6 +651,8 @@ op_rename(struct req *r)
 		reply_error(r, EBADF);
 		return;
 	}
+	if (!two_fids_ok(r))
+		return;
 	if ((lf = plain_named(r, r->r_fid, r->r_t.u.trename.name)) == NULL)
 		return;
 	reply_empty(r, lf_rename(lf, dir, r->r_t.u.trename.name));
@@ -650,6 +668,8 @@ op_renameat(struct req *r)
 		reply_error(r, EBADF);
 		return;
 	}
+	if (!two_fids_ok(r))
+		return;
 	if ((err = lf_name_err(r->r_t.u.trenameat.oldname)) != 0 ||
 	    (err = lf_name_err(r->r_t.u.trenameat.newname)) != 0) {
 		reply_error(r, err);

@@ -449,6 +449,65 @@ user_gid_cleanup()
 	e2e_stop
 }
 
+atf_test_case user_two_fids cleanup
+user_two_fids_head()
+{
+	atf_set descr "user mode: Tlink, Trename and Trenameat on fids of" \
+	    "two attaches with different identities are EXDEV; two" \
+	    "attaches of one user work together"
+}
+user_two_fids_body()
+{
+	id_need
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	mkdir "$E2E_EXPORT/rootdir"
+	printf 'root\n' >"$E2E_EXPORT/rootdir/rootfile"
+	e2e_start -e "$E2E_EXPORT,user" -l "unix:$E2E_SOCK"
+	cat >tf.in <<EOF
+version
+attach 0 nobody $E2E_EXPORT $NOBODY
+attach 10 root $E2E_EXPORT 0
+walk 10 11 rootdir
+walk 11 12 rootfile
+renameat 11 rootfile 0 stolen
+rename 12 0 stolen
+link 0 12 stolen
+walk 0 1
+lcreate 1 mine RDWR 0644
+renameat 0 mine 11 pushed
+attach 2 nobody $E2E_EXPORT $NOBODY
+renameat 0 mine 2 mine2
+walk 2 3 mine2
+link 0 3 mine3
+EOF
+	cat >tf.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rattach dir
+Rwalk 1 dir
+Rwalk 1 file
+Rlerror EXDEV
+Rlerror EXDEV
+Rlerror EXDEV
+Rwalk 0
+Rlcreate file 0
+Rlerror EXDEV
+Rattach dir
+Rrenameat
+Rwalk 1 file
+Rlink
+EOF
+	e2e_p9c tf
+	[ -e "$E2E_EXPORT/stolen" ] && atf_fail "a root fid moved a file"
+	[ -e "$E2E_EXPORT/rootdir/pushed" ] && atf_fail "a file was pushed"
+	atf_check -o inline:"$NOBODY\n" stat -c %u "$E2E_EXPORT/mine3"
+}
+user_two_fids_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case squash
@@ -459,4 +518,5 @@ atf_init_test_cases()
 	atf_add_test_case unix_mode
 	atf_add_test_case allow_list
 	atf_add_test_case user_gid
+	atf_add_test_case user_two_fids
 }
