@@ -790,7 +790,9 @@ lf_readable(uint32_t omode)
 /*
  * Where a file cannot be reopened (no /proc, and unlinked so it has no
  * name), another fid of this export may hold it open for writing: a
- * duplicate of that descriptor serves.  -1 with errno kept otherwise.
+ * duplicate of that descriptor serves, if that fid was attached by the
+ * same user; another user's descriptor carries rights this one may not
+ * have.  -1 with errno kept otherwise.
  */
 static int
 lf_borrow_wfd(struct lfile *lf)
@@ -802,8 +804,8 @@ lf_borrow_wfd(struct lfile *lf)
 	pthread_mutex_lock(&e->e_filelock);
 	TAILQ_FOREACH(o, &e->e_files, lf_entry) {
 		if (o != lf && o->lf_dev == lf->lf_dev &&
-		    o->lf_ino == lf->lf_ino && o->lf_ofd >= 0 &&
-		    lf_writable(o->lf_omode)) {
+		    o->lf_ino == lf->lf_ino && o->lf_uid == lf->lf_uid &&
+		    o->lf_ofd >= 0 && lf_writable(o->lf_omode)) {
 			fd = fcntl(o->lf_ofd, F_DUPFD_CLOEXEC, 0);
 			break;
 		}
@@ -832,7 +834,10 @@ lf_truncate(struct lfile *lf, const struct lf_handle *h, uint64_t size)
 	}
 	wfd = compat_reopen(h->h_fd, h->h_pfd, h->h_name, lf->lf_dev,
 	    lf->lf_ino, O_WRONLY);
-	if (wfd == -1 && (wfd = lf_borrow_wfd(lf)) == -1)
+	/* A borrowed descriptor stands in for a reopen that cannot be
+	 * done, never for one the kernel refused to this user. */
+	if (wfd == -1 && (errno == EACCES || errno == EPERM ||
+	    (wfd = lf_borrow_wfd(lf)) == -1))
 		return errno;
 	if (ftruncate(wfd, (off_t)size) == -1)
 		err = errno;

@@ -198,7 +198,11 @@ op_attach(struct req *r)
 		reply_error(r, err);
 		return;
 	}
-	uid = e->e_idmode == ID_TRUSTED ? attach_uid(&r->r_t) : (uid_t)-1;
+	/* The user a trusted attach names; else the one requests run as. */
+	if (e->e_idmode == ID_TRUSTED)
+		uid = attach_uid(&r->r_t);
+	else
+		uid = cr != NULL ? cr->cr_uid : (uid_t)-1;
 	if ((err = lf_attach(e, uid, &lf, &qid)) != 0) {
 		cred_unref(cr);
 		reply_error(r, err);

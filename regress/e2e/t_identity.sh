@@ -508,6 +508,79 @@ user_two_fids_cleanup()
 	e2e_stop
 }
 
+atf_test_case user_no_borrow cleanup
+user_no_borrow_head()
+{
+	atf_set descr "user mode: a Tsetattr size that the kernel refuses" \
+	    "to one user (EACCES) does not borrow the descriptor another" \
+	    "user's fid holds open for writing: nobody truncates root's log"
+}
+user_no_borrow_body()
+{
+	id_need
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	printf 'root log\n' >"$E2E_EXPORT/log"
+	chmod 644 "$E2E_EXPORT/log"
+	e2e_start -e "$E2E_EXPORT,user" -l "unix:$E2E_SOCK"
+	cat >nb.in <<EOF
+version
+attach 10 root $E2E_EXPORT 0
+walk 10 11 log
+lopen 11 WRONLY|APPEND
+conn 1
+version
+attach 0 nobody $E2E_EXPORT $NOBODY
+walk 0 1 log
+setattr 1 size=0
+setattr 1 size=100
+walk 0 2
+lcreate 2 mine RDWR 0644
+walk 0 3 mine
+setattr 3 size=3
+EOF
+	cat >nb.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rlopen file 0
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rlerror EACCES
+Rlerror EACCES
+Rwalk 0
+Rlcreate file 0
+Rwalk 1 file
+Rsetattr
+EOF
+	e2e_p9c nb
+	atf_check -o inline:"root log\n" cat "$E2E_EXPORT/log"
+	atf_check -o inline:"3\n" stat -c %s "$E2E_EXPORT/mine"
+	# Unlinked: where the file cannot be reopened (PORTABLE=1, no
+	# /proc) another user's descriptor must not stand in for it.
+	cat >ul.in <<EOF
+version
+attach 10 root $E2E_EXPORT 0
+walk 10 11 log
+lopen 11 RDWR
+attach 0 nobody $E2E_EXPORT $NOBODY
+walk 0 1 log
+unlinkat 10 log
+setattr 1 size=0
+read 11 0 100
+EOF
+	e2e_p9c_save ul
+	sed -n 8p ul.got | grep -q '^Rlerror ' ||
+	    atf_fail "nobody truncated an unlinked file: $(cat ul.got)"
+	[ "$(sed -n 9p ul.got)" = 'Rread 9 root log\n' ] ||
+	    atf_fail "root's unlinked file changed: $(cat ul.got)"
+}
+user_no_borrow_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case squash
@@ -519,4 +592,5 @@ atf_init_test_cases()
 	atf_add_test_case allow_list
 	atf_add_test_case user_gid
 	atf_add_test_case user_two_fids
+	atf_add_test_case user_no_borrow
 }
