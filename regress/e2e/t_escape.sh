@@ -625,7 +625,8 @@ Rlcreate file 0
 Rlerror EXDEV
 EOF
 		e2e_p9c s
-		[ -e sq/asroot ] && atf_fail "root renamed into the squash export"
+		[ -e sq/asroot ] &&
+		    atf_fail "root renamed into the squash export"
 		[ -e rw/stolen ] && atf_fail "a rename left the squash export"
 		[ -e rw/mine2 ] || atf_fail "rw/mine2 is gone"
 	fi

@@ -425,9 +425,9 @@ lcreate 4 f RDWR 0644 $sgid
 mkdir 3 d 0755 $pgid
 EOF
 	"$E2E_P9C" -t 20 "$E2E_ADDR" <ug.in >ug.got 2>&1 ||
-	    atf_fail "p9c: $(cat ug.got)"
+	    atf_fail "p9c: $(tr "\n" " " <ug.got)"
 	if grep -q Rlerror ug.got; then
-		atf_fail "an Rlerror: $(cat ug.got)"
+		atf_fail "an Rlerror: $(tr "\n" " " <ug.got)"
 	fi
 	for f in f d s p; do
 		atf_check -o inline:"$uid:$sgid\n" \
@@ -571,10 +571,11 @@ setattr 1 size=0
 read 11 0 100
 EOF
 	e2e_p9c_save ul
+	got=$(tr '\n' ' ' <ul.got)
 	sed -n 8p ul.got | grep -q '^Rlerror ' ||
-	    atf_fail "nobody truncated an unlinked file: $(cat ul.got)"
+	    atf_fail "nobody truncated an unlinked file: $got"
 	[ "$(sed -n 9p ul.got)" = 'Rread 9 root log\n' ] ||
-	    atf_fail "root's unlinked file changed: $(cat ul.got)"
+	    atf_fail "root's unlinked file changed: $got"
 }
 user_no_borrow_cleanup()
 {
