@@ -145,6 +145,24 @@ cred_for_attach(const struct export *e, const struct conn *c,
 	return cr;
 }
 
+/*
+ * Do two fids act as one identity?  A request on two fids runs with the
+ * first one's credentials, so the second must not belong to anybody
+ * else.  NULL, the daemon's own, only matches NULL.
+ */
+int
+cred_same(const struct cred *a, const struct cred *b)
+{
+	if (a == b)
+		return 1;
+	if (a == NULL || b == NULL)
+		return 0;
+	return a->cr_uid == b->cr_uid && a->cr_gid == b->cr_gid &&
+	    a->cr_ngroups == b->cr_ngroups &&
+	    memcmp(a->cr_groups, b->cr_groups,
+	    a->cr_ngroups * sizeof(gid_t)) == 0;
+}
+
 void
 cred_unref(struct cred *cr)
 {

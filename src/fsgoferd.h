@@ -203,6 +203,7 @@ int	lf_lock(struct lfile *, const void *owner, const struct p9_fcall *,
 int	lf_getlock(struct lfile *, const void *owner, struct p9_fcall *);
 int	lf_close(struct lfile *);	/* frees; xattr set happens here */
 int	lf_name_ok(const char *);	/* one component: not "", ".", "..", no '/' */
+int	lf_name_err(const char *);	/* 0, EINVAL or ENAMETOOLONG */
 int	lf_is_ro(const struct lfile *);
 
 struct event_base;
@@ -436,6 +437,7 @@ void		 bufpool_put(struct bufpool *, void *, size_t);
 /* cred.c */
 struct cred	*cred_for_attach(const struct export *, const struct conn *,
 		    const struct p9_fcall *, int *);
+int		 cred_same(const struct cred *, const struct cred *);
 void		 cred_unref(struct cred *);
 int		 cred_enter(const struct server *, const struct cred *);
 void		 cred_leave(const struct server *, const struct cred *);

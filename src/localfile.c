@@ -101,6 +101,18 @@ lf_rocheck(const struct lfile *lf)
 	return EROFS;
 }
 
+/*
+ * A request on two lfiles stays inside one export, as Linux's link(2)
+ * and rename(2) stay inside one mount: each export has its own
+ * read-only flag, identity mode and file list, and a host directory
+ * fd leads past the export root with no sandbox to stop it.
+ */
+static int
+lf_samexp(const struct lfile *a, const struct lfile *b)
+{
+	return a->lf_exp == b->lf_exp ? 0 : EXDEV;
+}
+
 int
 lf_name_ok(const char *name)
 {
@@ -111,6 +123,20 @@ lf_name_ok(const char *name)
 		return 0;
 	len = strlen(name);
 	return len <= LF_NAME_MAX;
+}
+
+/*
+ * The errno Linux gives for a bad one-component name: ENAMETOOLONG past
+ * NAME_MAX bytes, whatever the bytes are, else EINVAL; 0 if it is good.
+ */
+int
+lf_name_err(const char *name)
+{
+	if (lf_name_ok(name))
+		return 0;
+	if (name != NULL && strlen(name) > LF_NAME_MAX)
+		return ENAMETOOLONG;
+	return EINVAL;
 }
 
 /* The export root's identity: asked each time, it is one fstat(2). */
@@ -764,7 +790,9 @@ lf_readable(uint32_t omode)
 /*
  * Where a file cannot be reopened (no /proc, and unlinked so it has no
  * name), another fid of this export may hold it open for writing: a
- * duplicate of that descriptor serves.  -1 with errno kept otherwise.
+ * duplicate of that descriptor serves, if that fid was attached by the
+ * same user; another user's descriptor carries rights this one may not
+ * have.  -1 with errno kept otherwise.
  */
 static int
 lf_borrow_wfd(struct lfile *lf)
@@ -776,8 +804,8 @@ lf_borrow_wfd(struct lfile *lf)
 	pthread_mutex_lock(&e->e_filelock);
 	TAILQ_FOREACH(o, &e->e_files, lf_entry) {
 		if (o != lf && o->lf_dev == lf->lf_dev &&
-		    o->lf_ino == lf->lf_ino && o->lf_ofd >= 0 &&
-		    lf_writable(o->lf_omode)) {
+		    o->lf_ino == lf->lf_ino && o->lf_uid == lf->lf_uid &&
+		    o->lf_ofd >= 0 && lf_writable(o->lf_omode)) {
 			fd = fcntl(o->lf_ofd, F_DUPFD_CLOEXEC, 0);
 			break;
 		}
@@ -806,7 +834,10 @@ lf_truncate(struct lfile *lf, const struct lf_handle *h, uint64_t size)
 	}
 	wfd = compat_reopen(h->h_fd, h->h_pfd, h->h_name, lf->lf_dev,
 	    lf->lf_ino, O_WRONLY);
-	if (wfd == -1 && (wfd = lf_borrow_wfd(lf)) == -1)
+	/* A borrowed descriptor stands in for a reopen that cannot be
+	 * done, never for one the kernel refused to this user. */
+	if (wfd == -1 && (errno == EACCES || errno == EPERM ||
+	    (wfd = lf_borrow_wfd(lf)) == -1))
 		return errno;
 	if (ftruncate(wfd, (off_t)size) == -1)
 		err = errno;
@@ -1022,16 +1053,51 @@ lf_newcheck(struct lfile *dir, const char *name)
 		return err;
 	if ((err = lf_dircheck(dir)) != 0)
 		return err;
-	if (!lf_name_ok(name))
-		return EINVAL;
+	return lf_name_err(name);
+}
+
+/*
+ * In user mode the request runs as the attaching user, who owns the new
+ * file already; its group is the one the client's gid names when that
+ * user is a member of it, as a local create by a process whose fsgid it
+ * is would give.  A directory that is set-group-ID gives its own group
+ * whatever the gid, as on Linux: the host did that already.  A gid the
+ * user is not a member of is not an error (a local create never fails
+ * for its group, and the client's group database may differ from the
+ * host's): the group the host gave stays.  The kernel decides about
+ * membership, so chown(2)'s EPERM is that answer.  Changing the group
+ * may clear the set-group-ID bit; the mode asked for is put back.
+ */
+static int
+lf_regroup_new(const struct lfile *dir, int fd, int pfd, const char *name,
+    const struct stat *made, gid_t gid)
+{
+	struct stat	 ds;
+
+	if (gid == (gid_t)-1 || gid == made->st_gid)
+		return 0;
+	if (fstat(dir->lf_fd, &ds) == -1)
+		return errno;
+	if (ds.st_mode & S_ISGID)
+		return 0;
+	if (compat_fchown(fd, pfd, name, (uid_t)-1, gid) == -1)
+		return errno == EPERM ? 0 : errno;
+	if ((made->st_mode & (S_ISUID | S_ISGID)) && !S_ISLNK(made->st_mode) &&
+	    compat_fchmod(fd, pfd, name, made->st_mode & 07777) == -1)
+		return errno;
 	return 0;
 }
 
-/* Give a new file to the attaching user, as the seed does when root. */
+/*
+ * Give a new file its owner: to the attaching user, as the seed does
+ * when root (trusted mode), or only its group (user mode).
+ */
 static int
 lf_chown_new(const struct lfile *dir, int fd, int pfd, const char *name,
-    gid_t gid)
+    const struct stat *made, gid_t gid)
 {
+	if (dir->lf_exp->e_idmode == ID_USER)
+		return lf_regroup_new(dir, fd, pfd, name, made, gid);
 	if (geteuid() != 0 || (dir->lf_exp->e_flags & EXP_NOCHOWN))
 		return 0;
 	if (compat_fchown(fd, pfd, name, dir->lf_uid, gid) == -1)
@@ -1086,7 +1152,7 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 		err = EPERM;
 		goto fail;
 	}
-	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, gid)) != 0)
+	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, &st, gid)) != 0)
 		goto fail;
 	if ((err = lf_qid(e, &st, qid)) != 0)
 		goto fail;
@@ -1622,7 +1688,7 @@ lf_settle_new(struct lfile *dir, const char *name, mode_t type,
 		err = EPERM;
 		goto fail;
 	}
-	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, gid)) != 0)
+	if ((err = lf_chown_new(dir, fd, dir->lf_fd, name, &st, gid)) != 0)
 		goto fail;
 	if ((err = lf_qid(dir->lf_exp, &st, qid)) != 0)
 		goto fail;
@@ -1720,7 +1786,8 @@ lf_mknod(struct lfile *dir, const char *name, uint32_t mode, uint32_t major,
 		err = EPERM;
 		goto fail;
 	}
-	if ((err = lf_chown_new(dir, -1, dir->lf_fd, name, gid)) != 0)
+	if ((err = lf_chown_new(dir, -1, dir->lf_fd, name, &st,
+	    gid)) != 0)
 		goto fail;
 	if ((err = lf_qid(e, &st, qid)) != 0)
 		goto fail;
@@ -1738,14 +1805,18 @@ lf_link(struct lfile *dir, struct lfile *target, const char *name)
 	struct stat	 st;
 	int		 err;
 
+	/* The order of linkat(2): the new name's EROFS, then EXDEV. */
 	if ((err = lf_rocheck(dir)) != 0)
+		return err;
+	if ((err = lf_samexp(dir, target)) != 0 ||
+	    (err = lf_rocheck(target)) != 0)
 		return err;
 	if ((err = lf_dircheck(dir)) != 0)
 		return err;
 	if (target->lf_xattr != NULL)
 		return EBADF;
-	if (!lf_name_ok(name))
-		return EINVAL;
+	if ((err = lf_name_err(name)) != 0)
+		return err;
 	if (S_ISDIR(target->lf_type))
 		return EPERM;
 	if ((err = lf_stat(target, &st)) != 0)
@@ -1872,14 +1943,16 @@ lf_rename(struct lfile *lf, struct lfile *newdir, const char *name)
 	char		*oname;
 	int		 err;
 
-	if ((err = lf_rocheck(lf)) != 0)
+	/* The order of rename(2): EXDEV, then EROFS on either side. */
+	if ((err = lf_samexp(lf, newdir)) != 0 ||
+	    (err = lf_rocheck(lf)) != 0 || (err = lf_rocheck(newdir)) != 0)
 		return err;
 	if (lf->lf_xattr != NULL)
 		return EBADF;
 	if ((err = lf_dircheck(newdir)) != 0)
 		return err;
-	if (!lf_name_ok(name))
-		return EINVAL;
+	if ((err = lf_name_err(name)) != 0)
+		return err;
 	if (lf_isroot_id(e, lf->lf_dev, lf->lf_ino))
 		return EBUSY;
 	pthread_mutex_lock(&e->e_filelock);
@@ -1915,13 +1988,15 @@ lf_renameat(struct lfile *olddir, const char *oldname, struct lfile *newdir,
 	struct export	*e = olddir->lf_exp;
 	int		 err;
 
-	if ((err = lf_rocheck(olddir)) != 0)
+	if ((err = lf_samexp(olddir, newdir)) != 0 ||
+	    (err = lf_rocheck(olddir)) != 0 || (err = lf_rocheck(newdir)) != 0)
 		return err;
 	if ((err = lf_dircheck(olddir)) != 0 ||
 	    (err = lf_dircheck(newdir)) != 0)
 		return err;
-	if (!lf_name_ok(oldname) || !lf_name_ok(newname))
-		return EINVAL;
+	if ((err = lf_name_err(oldname)) != 0 ||
+	    (err = lf_name_err(newname)) != 0)
+		return err;
 	pthread_mutex_lock(&e->e_filelock);
 	err = lf_do_rename(e, olddir->lf_fd, olddir->lf_dev, olddir->lf_ino,
 	    oldname, newdir, newname);

@@ -144,19 +144,21 @@ plain(struct fid *f)
 
 /*
  * The fid's plain lfile and a valid one-component name, or NULL after
- * replying EBADF or EINVAL: the check every name-taking request needs.
+ * replying EBADF, EINVAL or ENAMETOOLONG: the check every name-taking
+ * request needs.
  */
 static struct lfile *
 plain_named(struct req *r, struct fid *f, const char *name)
 {
 	struct lfile	*lf;
+	int		 err;
 
 	if ((lf = plain(f)) == NULL) {
 		reply_error(r, EBADF);
 		return NULL;
 	}
-	if (!lf_name_ok(name)) {
-		reply_error(r, EINVAL);
+	if ((err = lf_name_err(name)) != 0) {
+		reply_error(r, err);
 		return NULL;
 	}
 	return lf;
@@ -229,7 +231,11 @@ op_attach(struct req *r)
 		reply_error(r, err);
 		return;
 	}
-	uid = e->e_idmode == ID_TRUSTED ? attach_uid(&r->r_t) : (uid_t)-1;
+	/* The user a trusted attach names; else the one requests run as. */
+	if (e->e_idmode == ID_TRUSTED)
+		uid = attach_uid(&r->r_t);
+	else
+		uid = cr != NULL ? cr->cr_uid : (uid_t)-1;
 	if ((err = lf_attach(e, uid, &lf, &qid)) != 0) {
 		cred_unref(cr);
 		attach_log(r, err);
@@ -260,8 +266,8 @@ op_walk_common(struct req *r, int cached)
 		/* "." stays and ".." stops at the root: both are safe. */
 		if (strcmp(r->r_t.u.twalk.wname[i], "..") != 0 &&
 		    strcmp(r->r_t.u.twalk.wname[i], ".") != 0 &&
-		    !lf_name_ok(r->r_t.u.twalk.wname[i])) {
-			reply_error(r, EINVAL);
+		    (err = lf_name_err(r->r_t.u.twalk.wname[i])) != 0) {
+			reply_error(r, err);
 			return 1;
 		}
 	}
@@ -614,15 +620,16 @@ op_symlink(struct req *r)
 {
 	struct lfile	*lf;
 	struct p9_qid	 qid;
+	int		 err;
 
 	if ((lf = plain(r->r_fid)) == NULL) {
 		reply_error(r, EBADF);
 		return;
 	}
-	if (!lf_name_ok(r->r_t.u.tsymlink.name) ||
+	if ((err = lf_name_err(r->r_t.u.tsymlink.name)) != 0 ||
 	    r->r_t.u.tsymlink.symtgt[0] == '\0') {
 		reply_error(r, r->r_t.u.tsymlink.symtgt[0] == '\0' ?
-		    ENOENT : EINVAL);
+		    ENOENT : err);
 		return;
 	}
 	reply_qid(r, lf_symlink(lf, r->r_t.u.tsymlink.name,
@@ -643,6 +650,20 @@ op_mknod(struct req *r)
 	    (gid_t)r->r_t.u.tmknod.gid, &qid), &qid);
 }
 
+/*
+ * A request on two fids runs with the first one's credentials (work.c):
+ * two attaches with different identities are as far apart as two
+ * mounts, and Linux says EXDEV between those.  Replies and returns 0.
+ */
+static int
+two_fids_ok(struct req *r)
+{
+	if (cred_same(r->r_fid->f_cred, r->r_fid2->f_cred))
+		return 1;
+	reply_error(r, EXDEV);
+	return 0;
+}
+
 static void
 op_link(struct req *r)
 {
@@ -653,6 +674,8 @@ op_link(struct req *r)
 		reply_error(r, EBADF);
 		return;
 	}
+	if (!two_fids_ok(r))
+		return;
 	if ((dir = plain_named(r, r->r_fid, r->r_t.u.tlink.name)) == NULL)
 		return;
 	reply_empty(r, lf_link(dir, target, r->r_t.u.tlink.name));
@@ -667,6 +690,8 @@ op_rename(struct req *r)
 		reply_error(r, EBADF);
 		return;
 	}
+	if (!two_fids_ok(r))
+		return;
 	if ((lf = plain_named(r, r->r_fid, r->r_t.u.trename.name)) == NULL)
 		return;
 	reply_empty(r, lf_rename(lf, dir, r->r_t.u.trename.name));
@@ -676,14 +701,17 @@ static void
 op_renameat(struct req *r)
 {
 	struct lfile	*od, *nd;
+	int		 err;
 
 	if ((od = plain(r->r_fid)) == NULL || (nd = plain(r->r_fid2)) == NULL) {
 		reply_error(r, EBADF);
 		return;
 	}
-	if (!lf_name_ok(r->r_t.u.trenameat.oldname) ||
-	    !lf_name_ok(r->r_t.u.trenameat.newname)) {
-		reply_error(r, EINVAL);
+	if (!two_fids_ok(r))
+		return;
+	if ((err = lf_name_err(r->r_t.u.trenameat.oldname)) != 0 ||
+	    (err = lf_name_err(r->r_t.u.trenameat.newname)) != 0) {
+		reply_error(r, err);
 		return;
 	}
 	reply_empty(r, lf_renameat(od, r->r_t.u.trenameat.oldname, nd,

@@ -750,6 +750,67 @@ unsupported_cleanup()
 	e2e_stop
 }
 
+atf_test_case name_too_long cleanup
+name_too_long_head()
+{
+	atf_set descr "A name of 256 bytes is ENAMETOOLONG, as Linux says, in" \
+	    "every request that takes one; 255 bytes is a good name"
+}
+name_too_long_body()
+{
+	e2e_tree_small
+	n255=$(printf '%0255d' 0 | tr 0 a)
+	n256=${n255}b
+	e2e_start -e "$E2E_EXPORT" -l "unix:$E2E_SOCK"
+	cat >nl.in <<EOF
+version
+attach 0 root $E2E_EXPORT
+walk 0 1 $n256
+walk 0 1 dir $n256
+walk 0 2
+lcreate 2 $n256 RDWR 0644
+mkdir 0 $n256 0755
+symlink 0 $n256 file
+mknod 0 $n256 S_IFIFO|0644 0 0
+walk 0 3 file
+link 0 3 $n256
+rename 3 0 $n256
+renameat 0 file 0 $n256
+renameat 0 $n256 0 x
+unlinkat 0 $n256
+unlinkat 0 $n256 REMOVEDIR
+mkdir 0 $n255 0755
+walk 0 4 $n255
+EOF
+	cat >nl.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rlerror ENAMETOOLONG
+Rlerror ENAMETOOLONG
+Rwalk 0
+Rlerror ENAMETOOLONG
+Rlerror ENAMETOOLONG
+Rlerror ENAMETOOLONG
+Rlerror ENAMETOOLONG
+Rwalk 1 file
+Rlerror ENAMETOOLONG
+Rlerror ENAMETOOLONG
+Rlerror ENAMETOOLONG
+Rlerror ENAMETOOLONG
+Rlerror ENAMETOOLONG
+Rlerror ENAMETOOLONG
+Rmkdir dir
+Rwalk 1 dir
+EOF
+	e2e_p9c nl
+	[ -d "$E2E_EXPORT/$n255" ] || atf_fail "no 255-byte directory"
+	atf_check -o inline:"hello\n" cat "$E2E_EXPORT/file"
+}
+name_too_long_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case version
@@ -764,4 +825,5 @@ atf_init_test_cases()
 	atf_add_test_case clunk
 	atf_add_test_case badfid
 	atf_add_test_case unsupported
+	atf_add_test_case name_too_long
 }

@@ -546,6 +546,123 @@ race_nosandbox_cleanup()
 	e2e_stop
 }
 
+# Two-fid requests across exports: ./ro (read-only), ./rw and, as root,
+# ./sq (squash=nobody).  Linux says EXDEV between mounts; the file
+# in ./ro must not become writable through a link in ./rw, nothing
+# may be renamed into ./ro, nor by root into ./sq.
+cross_body_common()
+{
+	e2e_init
+	mkdir ro rw sq
+	chmod 755 ro
+	chmod 777 rw sq
+	printf 'readonly\n' >ro/file
+	chmod 644 ro/file
+	printf 'rw file\n' >rw/mine
+	sqexp=
+	if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+		sqexp="-e sq=$E2E_DIR/sq,squash=nobody"
+	fi
+	e2e_start -e "ro=$E2E_DIR/ro,ro" -e "rw=$E2E_DIR/rw" $sqexp \
+	    -l "unix:$E2E_SOCK" "$@"
+	cat >x.in <<EOF
+version
+attach 0 root ro
+attach 1 root rw
+walk 0 2 file
+link 1 2 hl
+walk 1 3 mine
+link 0 3 hl
+rename 2 1 moved
+rename 3 0 moved
+renameat 0 file 1 moved
+renameat 1 mine 0 moved
+renameat 1 mine 1 mine2
+EOF
+	cat >x.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rattach dir
+Rwalk 1 file
+Rlerror EXDEV
+Rwalk 1 file
+Rlerror EROFS
+Rlerror EXDEV
+Rlerror EXDEV
+Rlerror EXDEV
+Rlerror EXDEV
+Rrenameat
+EOF
+	e2e_p9c x
+	[ -e rw/hl ] && atf_fail "a read-only file got a name in rw"
+	[ -e rw/moved ] || [ -e ro/moved ] || [ -e ro/hl ] &&
+	    atf_fail "a rename or link crossed exports"
+	[ -e ro/file ] || atf_fail "ro/file was moved"
+	atf_check -o inline:"readonly\n" cat ro/file
+	if [ -n "$sqexp" ]; then
+		cat >s.in <<EOF
+version
+attach 0 root rw
+attach 1 root sq
+walk 0 2 mine2
+rename 2 1 asroot
+renameat 0 mine2 1 asroot
+link 1 2 asroot
+walk 1 3
+lcreate 3 bynobody RDWR 0644
+renameat 1 bynobody 0 stolen
+EOF
+		cat >s.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rattach dir
+Rwalk 1 file
+Rlerror EXDEV
+Rlerror EXDEV
+Rlerror EXDEV
+Rwalk 0
+Rlcreate file 0
+Rlerror EXDEV
+EOF
+		e2e_p9c s
+		[ -e sq/asroot ] &&
+		    atf_fail "root renamed into the squash export"
+		[ -e rw/stolen ] && atf_fail "a rename left the squash export"
+		[ -e rw/mine2 ] || atf_fail "rw/mine2 is gone"
+	fi
+	e2e_alive
+}
+
+atf_test_case cross_export cleanup
+cross_export_head()
+{
+	atf_set descr "Tlink, Trename and Trenameat between two exports" \
+	    "(read-only, read-write, squash) are EXDEV; EROFS for a new" \
+	    "name in a read-only export"
+}
+cross_export_body()
+{
+	cross_body_common
+}
+cross_export_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case cross_export_nosandbox cleanup
+cross_export_nosandbox_head()
+{
+	atf_set descr "The cross-export attempts with -S (no Landlock)"
+}
+cross_export_nosandbox_body()
+{
+	cross_body_common -S
+}
+cross_export_nosandbox_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case symlinks
@@ -556,4 +673,6 @@ atf_init_test_cases()
 	atf_add_test_case names_nosandbox
 	atf_add_test_case race
 	atf_add_test_case race_nosandbox
+	atf_add_test_case cross_export
+	atf_add_test_case cross_export_nosandbox
 }

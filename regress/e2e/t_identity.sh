@@ -533,6 +533,217 @@ peer_trust_cleanup()
 	return 0
 }
 
+# A user with a supplementary group, as "NAME UID GID PRIMARYGID":
+# the first /etc/group member that is not in the group by its primary.
+id_member()
+{
+	getent group | while IFS=: read -r gname _ gid members; do
+		[ -n "$members" ] || continue
+		for m in $(echo "$members" | tr ',' ' '); do
+			pw=$(getent passwd "$m") || continue
+			u=$(echo "$pw" | cut -d: -f3)
+			pg=$(echo "$pw" | cut -d: -f4)
+			[ "$pg" != "$gid" ] || continue
+			echo "$m $u $gid $pg"
+			return 0
+		done
+	done
+}
+
+atf_test_case user_gid cleanup
+user_gid_head()
+{
+	atf_set descr "user mode: the gid of Tlcreate, Tmkdir, Tsymlink and" \
+	    "Tmknod gives the new file its group when the user is a" \
+	    "member of it; another gid leaves the user's own group; a" \
+	    "set-group-ID directory gives its group, as on Linux"
+}
+user_gid_body()
+{
+	id_need
+	set -- $(id_member)
+	[ $# -eq 4 ] || atf_skip "no user with a supplementary group here"
+	uname=$1 uid=$2 sgid=$3 pgid=$4
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	mkdir "$E2E_EXPORT/sgid"
+	chown "0:$NOGROUP" "$E2E_EXPORT/sgid"
+	chmod 2777 "$E2E_EXPORT/sgid"
+	e2e_start -e "$E2E_EXPORT,user" -l "unix:$E2E_SOCK"
+	cat >ug.in <<EOF
+version
+attach 0 $uname $E2E_EXPORT $uid
+walk 0 1
+lcreate 1 f RDWR 02755 $sgid
+mkdir 0 d 02755 $sgid
+symlink 0 s target $sgid
+mknod 0 p S_IFIFO|0644 0 0 $sgid
+walk 0 2
+lcreate 2 other RDWR 0644 $NOGROUP
+mkdir 0 otherdir 0755 0
+walk 0 3 sgid
+walk 3 4
+lcreate 4 f RDWR 0644 $sgid
+mkdir 3 d 0755 $pgid
+EOF
+	"$E2E_P9C" -t 20 "$E2E_ADDR" <ug.in >ug.got 2>&1 ||
+	    atf_fail "p9c: $(tr "\n" " " <ug.got)"
+	if grep -q Rlerror ug.got; then
+		atf_fail "an Rlerror: $(tr "\n" " " <ug.got)"
+	fi
+	for f in f d s p; do
+		atf_check -o inline:"$uid:$sgid\n" \
+		    stat -c %u:%g "$E2E_EXPORT/$f"
+	done
+	# The group changed; the set-group-ID bit asked for stayed.
+	atf_check -o inline:"2755\n" stat -c %a "$E2E_EXPORT/f"
+	for f in other otherdir; do
+		atf_check -o inline:"$uid:$pgid\n" \
+		    stat -c %u:%g "$E2E_EXPORT/$f"
+	done
+	for f in sgid/f sgid/d; do
+		atf_check -o inline:"$uid:$NOGROUP\n" \
+		    stat -c %u:%g "$E2E_EXPORT/$f"
+	done
+}
+user_gid_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case user_two_fids cleanup
+user_two_fids_head()
+{
+	atf_set descr "user mode: Tlink, Trename and Trenameat on fids of" \
+	    "two attaches with different identities are EXDEV; two" \
+	    "attaches of one user work together"
+}
+user_two_fids_body()
+{
+	id_need
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	mkdir "$E2E_EXPORT/rootdir"
+	printf 'root\n' >"$E2E_EXPORT/rootdir/rootfile"
+	e2e_start -e "$E2E_EXPORT,user" -l "unix:$E2E_SOCK"
+	cat >tf.in <<EOF
+version
+attach 0 nobody $E2E_EXPORT $NOBODY
+attach 10 root $E2E_EXPORT 0
+walk 10 11 rootdir
+walk 11 12 rootfile
+renameat 11 rootfile 0 stolen
+rename 12 0 stolen
+link 0 12 stolen
+walk 0 1
+lcreate 1 mine RDWR 0644
+renameat 0 mine 11 pushed
+attach 2 nobody $E2E_EXPORT $NOBODY
+renameat 0 mine 2 mine2
+walk 2 3 mine2
+link 0 3 mine3
+EOF
+	cat >tf.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rattach dir
+Rwalk 1 dir
+Rwalk 1 file
+Rlerror EXDEV
+Rlerror EXDEV
+Rlerror EXDEV
+Rwalk 0
+Rlcreate file 0
+Rlerror EXDEV
+Rattach dir
+Rrenameat
+Rwalk 1 file
+Rlink
+EOF
+	e2e_p9c tf
+	[ -e "$E2E_EXPORT/stolen" ] && atf_fail "a root fid moved a file"
+	[ -e "$E2E_EXPORT/rootdir/pushed" ] && atf_fail "a file was pushed"
+	atf_check -o inline:"$NOBODY\n" stat -c %u "$E2E_EXPORT/mine3"
+}
+user_two_fids_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case user_no_borrow cleanup
+user_no_borrow_head()
+{
+	atf_set descr "user mode: a Tsetattr size that the kernel refuses" \
+	    "to one user (EACCES) does not borrow the descriptor another" \
+	    "user's fid holds open for writing: nobody truncates root's log"
+}
+user_no_borrow_body()
+{
+	id_need
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	printf 'root log\n' >"$E2E_EXPORT/log"
+	chmod 644 "$E2E_EXPORT/log"
+	e2e_start -e "$E2E_EXPORT,user" -l "unix:$E2E_SOCK"
+	cat >nb.in <<EOF
+version
+attach 10 root $E2E_EXPORT 0
+walk 10 11 log
+lopen 11 WRONLY|APPEND
+conn 1
+version
+attach 0 nobody $E2E_EXPORT $NOBODY
+walk 0 1 log
+setattr 1 size=0
+setattr 1 size=100
+walk 0 2
+lcreate 2 mine RDWR 0644
+walk 0 3 mine
+setattr 3 size=3
+EOF
+	cat >nb.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rlopen file 0
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rlerror EACCES
+Rlerror EACCES
+Rwalk 0
+Rlcreate file 0
+Rwalk 1 file
+Rsetattr
+EOF
+	e2e_p9c nb
+	atf_check -o inline:"root log\n" cat "$E2E_EXPORT/log"
+	atf_check -o inline:"3\n" stat -c %s "$E2E_EXPORT/mine"
+	# Unlinked: where the file cannot be reopened (PORTABLE=1, no
+	# /proc) another user's descriptor must not stand in for it.
+	cat >ul.in <<EOF
+version
+attach 10 root $E2E_EXPORT 0
+walk 10 11 log
+lopen 11 RDWR
+attach 0 nobody $E2E_EXPORT $NOBODY
+walk 0 1 log
+unlinkat 10 log
+setattr 1 size=0
+read 11 0 100
+EOF
+	e2e_p9c_save ul
+	got=$(tr '\n' ' ' <ul.got)
+	sed -n 8p ul.got | grep -q '^Rlerror ' ||
+	    atf_fail "nobody truncated an unlinked file: $got"
+	[ "$(sed -n 9p ul.got)" = 'Rread 9 root log\n' ] ||
+	    atf_fail "root's unlinked file changed: $got"
+}
+user_no_borrow_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case squash
@@ -544,4 +755,7 @@ atf_init_test_cases()
 	atf_add_test_case allow_list
 	atf_add_test_case peer_cred
 	atf_add_test_case peer_trust
+	atf_add_test_case user_gid
+	atf_add_test_case user_two_fids
+	atf_add_test_case user_no_borrow
 }

@@ -213,6 +213,15 @@ ATF_TC_BODY(name_ok, tc)
 	longname[LF_NAME_MAX] = 'x';
 	longname[LF_NAME_MAX + 1] = '\0';
 	ATF_CHECK(!lf_name_ok(longname));
+	/* Linux's errnos: too long first, whatever else is wrong. */
+	ATF_CHECK_EQ(lf_name_err(longname), ENAMETOOLONG);
+	longname[0] = '/';
+	ATF_CHECK_EQ(lf_name_err(longname), ENAMETOOLONG);
+	longname[LF_NAME_MAX] = '\0';
+	ATF_CHECK_EQ(lf_name_err(longname), EINVAL);
+	ATF_CHECK_EQ(lf_name_err("a"), 0);
+	ATF_CHECK_EQ(lf_name_err(""), EINVAL);
+	ATF_CHECK_EQ(lf_name_err(".."), EINVAL);
 }
 
 ATF_TC_WITHOUT_HEAD(attach_walk_getattr);
@@ -1934,6 +1943,52 @@ race_reader(void *arg)
 	return NULL;
 }
 
+/* Two lfiles of two exports: EXDEV, as between two mounts. */
+ATF_TC_WITHOUT_HEAD(cross_export);
+ATF_TC_BODY(cross_export, tc)
+{
+	struct export	*e = ex_setup(0), e2;
+	struct lfile	*root, *root2, *f, *g;
+	struct stat	 st;
+
+	mkfile(EXPDIR "/f", "rw");
+	ATF_REQUIRE(mkdir("exp2", 0755) == 0);
+	mkfile("exp2/g", "ro");
+	memset(&e2, 0, sizeof(e2));
+	e2.e_aname = "exp2";
+	e2.e_path = "exp2";
+	e2.e_flags = EXP_RO;
+	e2.e_idmode = ID_TRUSTED;
+	e2.e_rootfd = open("exp2", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ATF_REQUIRE(e2.e_rootfd != -1);
+	REQ_OK(lf_export_init(&e2));
+	root = attach(e, NULL);
+	root2 = attach(&e2, NULL);
+	f = walk(root, "f", NULL);
+	g = walk(root2, "g", NULL);
+	REQ_ERR(lf_link(root, g, "hl"), EXDEV);
+	REQ_ERR(lf_link(root2, f, "hl"), EROFS);
+	REQ_ERR(lf_rename(f, root2, "moved"), EXDEV);
+	REQ_ERR(lf_rename(g, root, "moved"), EXDEV);
+	REQ_ERR(lf_renameat(root, "f", root2, "moved"), EXDEV);
+	REQ_ERR(lf_renameat(root2, "g", root, "moved"), EXDEV);
+	ATF_CHECK(stat(EXPDIR "/hl", &st) == -1);
+	ATF_CHECK(stat(EXPDIR "/moved", &st) == -1);
+	ATF_CHECK(stat("exp2/moved", &st) == -1);
+	ATF_CHECK(stat("exp2/hl", &st) == -1);
+	ATF_CHECK_STREQ(slurp(EXPDIR "/f"), "rw");
+	ATF_CHECK_STREQ(slurp("exp2/g"), "ro");
+	/* Inside one export the same calls still work. */
+	REQ_OK(lf_renameat(root, "f", root, "f2"));
+	REQ_OK(lf_close(g));
+	REQ_OK(lf_close(f));
+	REQ_OK(lf_close(root2));
+	REQ_OK(lf_close(root));
+	lf_export_free(&e2);
+	close(e2.e_rootfd);
+	ex_done(e);
+}
+
 ATF_TC_WITHOUT_HEAD(rename_race);
 ATF_TC_BODY(rename_race, tc)
 {
@@ -2456,6 +2511,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, readonly);
 	ATF_TP_ADD_TC(tp, unlinked_open);
 	ATF_TP_ADD_TC(tp, rename_race);
+	ATF_TP_ADD_TC(tp, cross_export);
 	ATF_TP_ADD_TC(tp, read_cached);
 	ATF_TP_ADD_TC(tp, map_read);
 	ATF_TP_ADD_TC(tp, window_read);
