@@ -62,6 +62,7 @@ struct workq {
 	pthread_cond_t		 w_cv;		/* startup only */
 	struct reqlist		 w_queue;	/* submitted, not started */
 	TAILQ_HEAD(, closejob)	 w_closes;	/* before w_queue */
+	int			 w_closing;	/* close jobs running */
 	struct reqlist		 w_done;	/* finished, reply not sent */
 	TAILQ_HEAD(, conn)	 w_wake;	/* conns the loop must drain */
 	int			 w_signaled;	/* w_pipe written, not read */
@@ -136,6 +137,23 @@ work_closejob(struct workq *w, struct closejob *cj)
 	}
 	cred_unref(cj->cj_cred);
 	free(cj);
+}
+
+/*
+ * The next close job, if fewer than a connection's share of workers run
+ * one: closes that free huge files must not take every worker either.
+ */
+static struct closejob *
+work_pick_close(struct workq *w)
+{
+	struct closejob	*cj;
+
+	if (w->w_closing >= w->w_percon ||
+	    (cj = TAILQ_FIRST(&w->w_closes)) == NULL)
+		return NULL;
+	TAILQ_REMOVE(&w->w_closes, cj, cj_entry);
+	w->w_closing++;
+	return cj;
 }
 
 /* The first queued request whose connection is under its cap. */
@@ -279,8 +297,8 @@ work_thread(void *arg)
 	w->w_ready++;
 	pthread_cond_broadcast(&w->w_cv);
 	for (;;) {
-		while (!w->w_stop &&
-		    (cj = TAILQ_FIRST(&w->w_closes)) == NULL &&
+		cj = NULL;
+		while (!w->w_stop && (cj = work_pick_close(w)) == NULL &&
 		    (r = work_pick(w)) == NULL) {
 			/* Whoever takes us off the list posts the semaphore. */
 			SLIST_INSERT_HEAD(&w->w_idlers, wk, wk_entry);
@@ -294,10 +312,10 @@ work_thread(void *arg)
 		if (w->w_stop)
 			break;
 		if (cj != NULL) {
-			TAILQ_REMOVE(&w->w_closes, cj, cj_entry);
 			pthread_mutex_unlock(&w->w_lock);
 			work_closejob(w, cj);
 			pthread_mutex_lock(&w->w_lock);
+			w->w_closing--;
 			continue;
 		}
 		pthread_mutex_unlock(&w->w_lock);
