@@ -264,8 +264,9 @@ dispatch_now(struct req *r, int err)
  * Answer a cheap request on the loop thread, sparing it two thread
  * hops.  Only calls that do no I/O qualify: Tgetattr is an fstat of a
  * descriptor the fid holds, Tclunk only closes descriptors (unless the
- * file table's lock is busy or an xattr must be written: then a worker
- * does it), a small Tread is tried from the page cache, with a read that
+ * file table's lock is busy, an xattr must be written, or the file's
+ * name is gone and the close may free its blocks: then a worker does
+ * it), a small Tread is tried from the page cache, with a read that
  * fails rather than wait for the disk (ops_read_cached), a Twalk from
  * the kernel's lookup cache (ops_walk_cached) and a Treaddir from the
  * export's listing cache (ops_readdir_cached).  Never when the fid

@@ -10,6 +10,15 @@
 
 #define FID_INITSIZE	64
 
+/*
+ * Who closes the lfile of a fid dropped without a Tclunk (work_close,
+ * set at start-up: the event loop must neither wait for a close nor
+ * touch the file system with the daemon's rights); without one, as in
+ * the unit tests, the close happens here.
+ */
+static void	(*fid_closer)(void *, struct lfile *, struct cred *);
+static void	 *fid_closerarg;
+
 static size_t
 fid_hash(const struct fidtab *ft, uint32_t id)
 {
@@ -135,18 +144,35 @@ fid_ref(struct fid *f)
 	f->f_refs++;
 }
 
+void
+fid_set_closer(void (*fn)(void *, struct lfile *, struct cred *), void *arg)
+{
+	fid_closer = fn;
+	fid_closerarg = arg;
+}
+
 /*
  * The last reference frees the fid.  Its lfile is closed by whoever
- * took it off the table (Tclunk, Tremove, a session reset); one still
- * attached here belongs to a fid nobody clunked, so close it now.
+ * took it off the table with a Tclunk or Tremove; one still attached
+ * here belongs to a fid nobody clunked (a session reset, a closed
+ * connection, a failed walk): a Txattrcreate pending on it is
+ * forgotten, and the closer gets the lfile with a reference to the
+ * fid's credentials.
  */
 void
 fid_unref(struct fid *f)
 {
 	if (--f->f_refs > 0)
 		return;
-	if (f->f_lf != NULL)
-		lf_close(f->f_lf);
+	if (f->f_lf != NULL) {
+		lf_xattr_discard(f->f_lf);
+		if (fid_closer != NULL) {
+			if (f->f_cred != NULL)
+				f->f_cred->cr_refs++;
+			fid_closer(fid_closerarg, f->f_lf, f->f_cred);
+		} else
+			(void)lf_close(f->f_lf);
+	}
 	cred_unref(f->f_cred);
 	pthread_rwlock_destroy(&f->f_lock);
 	free(f);

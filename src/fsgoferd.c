@@ -571,6 +571,8 @@ main(int argc, char *argv[])
 	srv.s_wq = work_init(&srv, srv.s_lim.l_workers, sbx);
 	if (sbx >= 0)
 		close(sbx);
+	/* A fid dropped without a Tclunk is closed off the loop. */
+	fid_set_closer(work_close, srv.s_wq);
 	for (i = 0; i < 3; i++) {
 		srv.s_sigev[i] = evsignal_new(srv.s_base, sigs[i],
 		    server_signal, &srv);
@@ -592,6 +594,7 @@ main(int argc, char *argv[])
 
 	event_base_dispatch(srv.s_base);
 
+	fid_set_closer(NULL, NULL);
 	work_shutdown(srv.s_wq);
 	for (i = 0; i < 3; i++)
 		event_free(srv.s_sigev[i]);

@@ -34,7 +34,7 @@
 
 /* Who a request runs as, in the "user" and "squash" identity modes. */
 struct cred {
-	int		 cr_refs;	/* loop thread, once shared */
+	atomic_int	 cr_refs;	/* a close job drops one on a worker */
 	uid_t		 cr_uid;
 	gid_t		 cr_gid;
 	int		 cr_ngroups;
@@ -202,6 +202,7 @@ int	lf_lock(struct lfile *, const void *owner, const struct p9_fcall *,
 	    uint8_t *status);
 int	lf_getlock(struct lfile *, const void *owner, struct p9_fcall *);
 int	lf_close(struct lfile *);	/* frees; xattr set happens here */
+void	lf_xattr_discard(struct lfile *);
 int	lf_name_ok(const char *);	/* one component: not "", ".", "..", no '/' */
 int	lf_name_err(const char *);	/* 0, EINVAL or ENAMETOOLONG */
 int	lf_is_ro(const struct lfile *);
@@ -450,6 +451,8 @@ void		 fid_remove(struct fidtab *, struct fid *);
 void		 fid_ref(struct fid *);
 void		 fid_unref(struct fid *);
 void		 fid_clear(struct fidtab *);
+void		 fid_set_closer(void (*)(void *, struct lfile *, struct cred *),
+		    void *);
 
 /* work.c */
 struct workq	*work_init(struct server *, int, int);
@@ -458,6 +461,7 @@ void		 work_shutdown(struct workq *);
 void		 work_wake_conn(struct workq *, struct conn *);
 void		 work_big_done(struct workq *);
 void		 work_forget_conn(struct workq *, struct conn *);
+void		 work_close(void *, struct lfile *, struct cred *);
 
 /* parse.c: fsgoferd.conf, and the set-up it shares with the command line */
 struct conf {

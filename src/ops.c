@@ -729,7 +729,10 @@ op_unlinkat(struct req *r)
 	    r->r_t.u.tunlinkat.flags));
 }
 
-/* Tremove clunks the fid whether or not the remove worked. */
+/*
+ * Tremove clunks the fid whether or not the remove worked; it is no
+ * Tclunk, so a Txattrcreate pending on it sets nothing.
+ */
 static void
 op_remove(struct req *r)
 {
@@ -740,8 +743,10 @@ op_remove(struct req *r)
 		err = EBADF;
 	else
 		err = lf_remove(lf);
-	if (lf != NULL)
+	if (lf != NULL) {
+		lf_xattr_discard(lf);
 		lf_close(lf);
+	}
 	r->r_fid->f_lf = NULL;
 	reply_empty(r, err);
 }

@@ -46,11 +46,23 @@ struct worker {
 	SLIST_ENTRY(worker)	 wk_entry;	/* on w_idlers */
 };
 
+/*
+ * The lfile of a fid dropped without a Tclunk, to be closed by a worker
+ * (work_close).  It names no connection: that may be gone by then.
+ */
+struct closejob {
+	TAILQ_ENTRY(closejob)	 cj_entry;
+	struct lfile		*cj_lf;
+	struct cred		*cj_cred;	/* a reference; NULL: ours */
+};
+
 struct workq {
 	struct server		*w_srv;
 	pthread_mutex_t		 w_lock;
 	pthread_cond_t		 w_cv;		/* startup only */
 	struct reqlist		 w_queue;	/* submitted, not started */
+	TAILQ_HEAD(, closejob)	 w_closes;	/* before w_queue */
+	int			 w_closing;	/* close jobs running */
 	struct reqlist		 w_done;	/* finished, reply not sent */
 	TAILQ_HEAD(, conn)	 w_wake;	/* conns the loop must drain */
 	int			 w_signaled;	/* w_pipe written, not read */
@@ -102,6 +114,46 @@ work_run(struct req *r)
 		pthread_rwlock_unlock(&f2->f_lock);
 	if (f != NULL)
 		pthread_rwlock_unlock(&f->f_lock);
+}
+
+/*
+ * A dropped fid's close, with its owner's credentials like any request
+ * of it, and in our confinement.  Its pending xattr was discarded, so
+ * the close writes nothing: should the switch fail, the descriptors are
+ * closed all the same rather than leaked.
+ */
+static void
+work_closejob(struct workq *w, struct closejob *cj)
+{
+	int	 err;
+
+	if ((err = cred_enter(w->w_srv, cj->cj_cred)) != 0) {
+		errno = err;
+		log_warn("closing a dropped fid as its owner");
+		(void)lf_close(cj->cj_lf);
+	} else {
+		(void)lf_close(cj->cj_lf);
+		cred_leave(w->w_srv, cj->cj_cred);
+	}
+	cred_unref(cj->cj_cred);
+	free(cj);
+}
+
+/*
+ * The next close job, if fewer than a connection's share of workers run
+ * one: closes that free huge files must not take every worker either.
+ */
+static struct closejob *
+work_pick_close(struct workq *w)
+{
+	struct closejob	*cj;
+
+	if (w->w_closing >= w->w_percon ||
+	    (cj = TAILQ_FIRST(&w->w_closes)) == NULL)
+		return NULL;
+	TAILQ_REMOVE(&w->w_closes, cj, cj_entry);
+	w->w_closing++;
+	return cj;
 }
 
 /* The first queued request whose connection is under its cap. */
@@ -235,7 +287,8 @@ work_thread(void *arg)
 {
 	struct worker	*wk = arg, *next;
 	struct workq	*w = wk->wk_q;
-	struct req	*r;
+	struct closejob	*cj;
+	struct req	*r = NULL;
 
 	/* Confined before the first request; never serve unconfined. */
 	if (w->w_sandbox >= 0 && compat_sandbox_enter(w->w_sandbox) == -1)
@@ -244,7 +297,9 @@ work_thread(void *arg)
 	w->w_ready++;
 	pthread_cond_broadcast(&w->w_cv);
 	for (;;) {
-		while (!w->w_stop && (r = work_pick(w)) == NULL) {
+		cj = NULL;
+		while (!w->w_stop && (cj = work_pick_close(w)) == NULL &&
+		    (r = work_pick(w)) == NULL) {
 			/* Whoever takes us off the list posts the semaphore. */
 			SLIST_INSERT_HEAD(&w->w_idlers, wk, wk_entry);
 			w->w_idle++;
@@ -256,6 +311,13 @@ work_thread(void *arg)
 		}
 		if (w->w_stop)
 			break;
+		if (cj != NULL) {
+			pthread_mutex_unlock(&w->w_lock);
+			work_closejob(w, cj);
+			pthread_mutex_lock(&w->w_lock);
+			w->w_closing--;
+			continue;
+		}
 		pthread_mutex_unlock(&w->w_lock);
 
 		work_run(r);
@@ -405,6 +467,7 @@ work_init(struct server *srv, int n, int sandbox)
 		fatal("work_init");
 	w->w_srv = srv;
 	TAILQ_INIT(&w->w_queue);
+	TAILQ_INIT(&w->w_closes);
 	TAILQ_INIT(&w->w_done);
 	TAILQ_INIT(&w->w_wake);
 	SLIST_INIT(&w->w_idlers);
@@ -519,10 +582,50 @@ work_submit(struct workq *w, struct reqlist *batch, int quiet)
 	}
 }
 
-/* Stop the threads; requests still queued were never started. */
+/*
+ * Loop thread (fid_unref's closer): close the lfile of a fid dropped
+ * without a Tclunk, taking over the reference to its credentials.  The
+ * loop closes it only if that cannot wait (lf_close_nowait: nothing to
+ * write, no network file system, no unlinked file's blocks to free);
+ * otherwise a worker does, as a job of its own that outlives the
+ * connection.
+ */
+void
+work_close(void *arg, struct lfile *lf, struct cred *cr)
+{
+	struct workq	*w = arg;
+	struct closejob	*cj;
+	struct worker	*wk;
+
+	if (lf_close_nowait(lf) != EAGAIN) {
+		cred_unref(cr);
+		return;
+	}
+	if ((cj = calloc(1, sizeof(*cj))) == NULL) {
+		/* Nothing is written: the worst is a wait. */
+		log_warn("closing a dropped fid on the event loop");
+		(void)lf_close(lf);
+		cred_unref(cr);
+		return;
+	}
+	cj->cj_lf = lf;
+	cj->cj_cred = cr;
+	pthread_mutex_lock(&w->w_lock);
+	TAILQ_INSERT_TAIL(&w->w_closes, cj, cj_entry);
+	/* A busy worker looks at the list when it is done. */
+	wk = work_pop(w);
+	pthread_mutex_unlock(&w->w_lock);
+	work_post(wk);
+}
+
+/*
+ * Stop the threads; requests still queued were never started.  Close
+ * jobs still queued are done here: they write nothing.
+ */
 void
 work_shutdown(struct workq *w)
 {
+	struct closejob	*cj;
 	struct worker	*wk;
 	int		 i;
 
@@ -536,6 +639,12 @@ work_shutdown(struct workq *w)
 	for (i = 0; i < w->w_nthreads; i++) {
 		pthread_join(w->w_workers[i].wk_thread, NULL);
 		sem_destroy(&w->w_workers[i].wk_sem);
+	}
+	while ((cj = TAILQ_FIRST(&w->w_closes)) != NULL) {
+		TAILQ_REMOVE(&w->w_closes, cj, cj_entry);
+		(void)lf_close(cj->cj_lf);
+		cred_unref(cj->cj_cred);
+		free(cj);
 	}
 	event_free(w->w_wakeev);
 	event_free(w->w_kickev);

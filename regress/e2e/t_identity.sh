@@ -151,6 +151,179 @@ user_mode_cleanup()
 	e2e_stop
 }
 
+# A POSIX ACL granting uid $1 the permission bits $2 (4: read, 6: read
+# and write): user::rw- user:$1:$2 group::--- mask::$2 other::---, as
+# the raw system.posix_acl_access value, in p9c escapes (little-endian:
+# version 2, then tag, perm, id per entry).
+id_acl()
+{
+	printf '\\x02\\x00\\x00\\x00'
+	printf '\\x01\\x00\\x06\\x00\\xff\\xff\\xff\\xff'
+	printf '\\x02\\x00\\x%02x\\x00\\x%02x\\x%02x\\x%02x\\x%02x' $2 \
+	    $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) \
+	    $(($1 >> 24 & 255))
+	printf '\\x04\\x00\\x00\\x00\\xff\\xff\\xff\\xff'
+	printf '\\x10\\x00\\x%02x\\x00\\xff\\xff\\xff\\xff' $2
+	printf '\\x20\\x00\\x00\\x00\\xff\\xff\\xff\\xff'
+}
+
+# Nothing a dropped xattr fid wrote may be on the files: no user.evil,
+# no ACL, and the modes as they were (an ACL set changes the group bits).
+id_xattr_none()
+{
+	for f in secret pub; do
+		atf_check -s not-exit:0 -o ignore -e ignore \
+		    getfattr -n user.evil "$E2E_EXPORT/$f"
+		atf_check -s not-exit:0 -o ignore -e ignore \
+		    getfattr -n system.posix_acl_access "$E2E_EXPORT/$f"
+	done
+	atf_check -o inline:"600 0:0\n644 0:0\n" stat -c '%a %u:%g' \
+	    "$E2E_EXPORT/secret" "$E2E_EXPORT/pub"
+}
+
+# e2e_p9c, with EPERM and EACCES both "refused".
+id_p9c_refused()
+{
+	e2e_p9c_save "$1"
+	atf_check -o file:"$1.out" \
+	    sed 's/^Rlerror E\(PERM\|ACCES\)$/refused/' "$1.got"
+}
+
+# A squashed or user-mode client (as nobody) leaves a Txattrcreate of
+# user.evil and of an ACL granting itself read access pending on a
+# root-only file, and the same with write access on a root file it may
+# only read, then resets the session (Tversion) or disconnects.
+# Only a Tclunk sets an attribute, with the client's rights (which the
+# kernel refuses here); a dropped fid sets nothing, on no thread.
+id_xattr_drop()
+{
+	id_need
+	e2e_tree_small
+	chmod 777 "$E2E_EXPORT"
+	printf 'rootonly\n' >"$E2E_EXPORT/secret"
+	chmod 600 "$E2E_EXPORT/secret"
+	printf 'rootonly\n' >"$E2E_EXPORT/pub"
+	chmod 644 "$E2E_EXPORT/pub"
+	: >probe
+	setfattr -n user.probe -v 1 probe 2>/dev/null ||
+	    atf_skip "the file system of $(pwd) has no user xattrs"
+	setfattr -n system.posix_acl_access \
+	    -v 0x0200000001000600ffffffff04000400ffffffff20000400ffffffff \
+	    probe 2>/dev/null ||
+	    atf_skip "the file system of $(pwd) has no POSIX ACLs"
+	acl=$(id_acl "$NOBODY" 4)
+	aclw=$(id_acl "$NOBODY" 6)
+	e2e_start -v -e "$E2E_EXPORT,$1" -l "unix:$E2E_SOCK"
+	# First what the kernel says to the client's own Tclunk: no (EPERM
+	# or, where the attribute is set through a descriptor opened for
+	# it as the PORTABLE build does, EACCES).
+	cat >pend.head <<EOF
+version
+attach 0 nobody $E2E_EXPORT $NOBODY
+walk 0 1 secret
+xattrcreate 1 user.evil 4
+write 1 0 evil
+clunk 1
+walk 0 1 secret
+xattrcreate 1 system.posix_acl_access 44
+write 1 0 "$acl"
+clunk 1
+walk 0 1 secret
+xattrcreate 1 user.evil 4
+write 1 0 evil
+walk 0 2 secret
+xattrcreate 2 system.posix_acl_access 44
+write 2 0 "$acl"
+walk 0 3 pub
+xattrcreate 3 user.evil 4
+write 3 0 evil
+walk 0 4 pub
+xattrcreate 4 system.posix_acl_access 44
+write 4 0 "$aclw"
+EOF
+	cat >pend.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rxattrcreate
+Rwrite 4
+refused
+Rwalk 1 file
+Rxattrcreate
+Rwrite 44
+refused
+Rwalk 1 file
+Rxattrcreate
+Rwrite 4
+Rwalk 1 file
+Rxattrcreate
+Rwrite 44
+Rwalk 1 file
+Rxattrcreate
+Rwrite 4
+Rwalk 1 file
+Rxattrcreate
+Rwrite 44
+EOF
+	# Tversion: the session's fids are dropped before Rversion.
+	cp pend.head ver.in
+	echo version >>ver.in
+	cp pend.out ver.out
+	echo "Rversion 8192 9P2000.L" >>ver.out
+	id_p9c_refused ver
+	id_xattr_none
+	# A disconnect: once the daemon saw the client go (its log says
+	# so), one round trip of another connection, and the loop is past
+	# the teardown.
+	cp pend.head dis.in
+	cp pend.out dis.out
+	n=$(grep -c 'closed by peer' log)
+	id_p9c_refused dis
+	i=0
+	while [ "$(grep -c 'closed by peer' log)" -le "$n" ]; do
+		i=$((i + 1))
+		[ $i -lt $E2E_WAIT ] ||
+		    atf_fail "the daemon did not see the client go"
+		sleep 0.1
+	done
+	e2e_healthy file 6
+	id_xattr_none
+}
+
+atf_test_case xattr_drop_squash cleanup
+xattr_drop_squash_head()
+{
+	atf_set descr "squash=nobody: a pending Txattrcreate of user.* or" \
+	    "an ACL on a root-only file is not written when its fid is" \
+	    "dropped by Tversion or a disconnect"
+	atf_set require.progs "getfattr setfattr"
+}
+xattr_drop_squash_body()
+{
+	id_xattr_drop squash=nobody
+}
+xattr_drop_squash_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case xattr_drop_user cleanup
+xattr_drop_user_head()
+{
+	atf_set descr "user mode, as nobody: a pending Txattrcreate of" \
+	    "user.* or an ACL on a root-only file is not written when its" \
+	    "fid is dropped by Tversion or a disconnect"
+	atf_set require.progs "getfattr setfattr"
+}
+xattr_drop_user_body()
+{
+	id_xattr_drop user
+}
+xattr_drop_user_cleanup()
+{
+	e2e_stop
+}
+
 atf_test_case drop_user cleanup
 drop_user_head()
 {
@@ -758,4 +931,6 @@ atf_init_test_cases()
 	atf_add_test_case user_gid
 	atf_add_test_case user_two_fids
 	atf_add_test_case user_no_borrow
+	atf_add_test_case xattr_drop_squash
+	atf_add_test_case xattr_drop_user
 }

@@ -2484,6 +2484,86 @@ ATF_TC_BODY(close_nowait_remote, tc)
 	close(pe.e_rootfd);
 }
 
+/*
+ * The last close of a file that has no name left frees its blocks,
+ * which takes seconds for a file of many extents: lf_close_nowait says
+ * EAGAIN for it, with the lfile untouched, whether it was opened or
+ * only walked to, and a worker closes it.  A file that kept a name
+ * (another link) closes on the loop.
+ */
+ATF_TC_WITHOUT_HEAD(close_nowait_unlinked);
+ATF_TC_BODY(close_nowait_unlinked, tc)
+{
+	struct lfile	*root, *lf, *w, *k;
+	char		 buf[8];
+	uint32_t	 n;
+
+	ex_setup(0);
+	mkfile(EXPDIR "/f", "abc");
+	mkfile(EXPDIR "/g", "xyz");
+	mkfile(EXPDIR "/k", "kept");
+	ATF_REQUIRE(link(EXPDIR "/k", EXPDIR "/k2") == 0);
+	root = attach(&ex, NULL);
+	lf = walk_open(root, "f", P9_L_O_RDONLY);
+	w = walk(root, "g", NULL);
+	k = walk_open(root, "k", P9_L_O_RDONLY);
+	ATF_REQUIRE(unlink(EXPDIR "/f") == 0);
+	ATF_REQUIRE(unlink(EXPDIR "/g") == 0);
+	ATF_REQUIRE(unlink(EXPDIR "/k") == 0);
+	REQ_ERR(lf_close_nowait(lf), EAGAIN);
+	REQ_ERR(lf_close_nowait(w), EAGAIN);
+	/* Still open and usable. */
+	REQ_OK(lf_read(lf, 0, buf, sizeof(buf), &n));
+	ATF_CHECK_EQ(n, 3);
+	REQ_OK(lf_close(lf));
+	REQ_OK(lf_close(w));
+	REQ_OK(lf_close_nowait(k));
+	REQ_OK(lf_close(root));
+	ex_done(&ex);
+}
+
+/*
+ * A Txattrcreate fid dropped without a Tclunk: lf_xattr_discard, and
+ * its close sets nothing and does not need a worker for it.
+ */
+ATF_TC_WITHOUT_HEAD(xattr_discard);
+ATF_TC_BODY(xattr_discard, tc)
+{
+#ifdef HAVE_SYS_XATTR
+	struct lfile	*root, *f;
+	char		 buf[16];
+	uint32_t	 n;
+
+	ex_setup(0);
+	if (!have_user_xattrs()) {
+		ex_done(&ex);
+		atf_tc_skip("the file system has no user xattrs");
+	}
+	mkfile(EXPDIR "/f", "abc");
+	root = attach(&ex, NULL);
+	f = walk(root, "f", NULL);
+	REQ_OK(lf_xattrcreate(f, "user.gone", 4, 0));
+	REQ_OK(lf_write(f, 0, "evil", 4, &n));
+	ATF_CHECK_EQ(n, 4);
+	REQ_ERR(lf_close_nowait(f), EAGAIN);	/* a commit: a worker's */
+	lf_xattr_discard(f);
+	REQ_OK(lf_close_nowait(f));
+	ATF_CHECK(getxattr(EXPDIR "/f", "user.gone", buf, sizeof(buf)) == -1 &&
+	    errno == ENODATA);
+	/* A size-0 create removes the attribute: discarded, it stays. */
+	ATF_REQUIRE(setxattr(EXPDIR "/f", "user.kept", "1", 1, 0) == 0);
+	f = walk(root, "f", NULL);
+	REQ_OK(lf_xattrcreate(f, "user.kept", 0, 0));
+	lf_xattr_discard(f);
+	REQ_OK(lf_close(f));
+	ATF_CHECK(getxattr(EXPDIR "/f", "user.kept", buf, sizeof(buf)) == 1);
+	REQ_OK(lf_close(root));
+	ex_done(&ex);
+#else
+	atf_tc_skip("no xattr calls to check the file with");
+#endif
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, name_ok);
@@ -2519,5 +2599,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, walk_cached);
 	ATF_TP_ADD_TC(tp, close_nowait);
 	ATF_TP_ADD_TC(tp, close_nowait_remote);
+	ATF_TP_ADD_TC(tp, close_nowait_unlinked);
+	ATF_TP_ADD_TC(tp, xattr_discard);
 	return atf_no_error();
 }
