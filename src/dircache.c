@@ -25,7 +25,6 @@
  * it started with even if it is evicted or replaced meanwhile.
  */
 #include <sys/types.h>
-#include <sys/queue.h>
 #include <sys/stat.h>
 
 #include <errno.h>
