@@ -44,12 +44,12 @@ probe MINCORE '#include <sys/mman.h>\nint main(void){unsigned char v[1];return m
 probe SYS_QUEUE_H '#include <sys/queue.h>\n#if !defined(TAILQ_CONCAT) || !defined(SLIST_REMOVE_HEAD)\n#error incomplete\n#endif\nint main(void){return 0;}\n'
 probe SETRESUID '#include <unistd.h>\nint main(void){return setresgid(0,0,0)+setresuid(0,0,0);}\n'
 probe SOCK_CLOEXEC '#include <sys/socket.h>\nint main(void){return socket(AF_UNIX,SOCK_STREAM|SOCK_CLOEXEC,0);}\n'
-probe ACCEPT4 '#include <sys/socket.h>\nint main(void){return accept4(0,0,0,SOCK_CLOEXEC);}\n'
 probe FDATASYNC '#include <unistd.h>\nint main(void){return fdatasync(0);}\n'
 probe ST_MTIM '#include <sys/stat.h>\nint main(void){struct stat s={0};return (int)(s.st_atim.tv_nsec+s.st_mtim.tv_nsec+s.st_ctim.tv_nsec);}\n'
 probe ST_MTIMESPEC '#include <sys/stat.h>\nint main(void){struct stat s={0};return (int)(s.st_atimespec.tv_nsec+s.st_mtimespec.tv_nsec+s.st_ctimespec.tv_nsec);}\n'
 # _Generic with no default: only the exact gid_t * prototype compiles.
 probe GETGROUPLIST_GID '#include <sys/types.h>\n#include <grp.h>\n#include <unistd.h>\nint main(void){return _Generic(&getgrouplist,int (*)(const char *,gid_t,gid_t *,int *):0);}\n'
+probe MKNODAT '#include <sys/stat.h>\n#include <fcntl.h>\nint main(void){return mkfifoat(AT_FDCWD,"x",0)+mknodat(AT_FDCWD,"x",S_IFIFO,0);}\n'
 probe DAEMON '#include <stdlib.h>\n#include <unistd.h>\nint main(void){return daemon(0,0);}\n'
 
 if [ "$portable" = 1 ]; then
