@@ -34,7 +34,6 @@ probe()
 
 # Everywhere: library calls and headers that differ between libcs.
 probe SYS_XATTR '#include <sys/xattr.h>\nint main(void){return fgetxattr(0,"user.x",0,0)>0;}\n'
-probe XATTR_OPTIONS '#include <sys/xattr.h>\nint main(void){return fgetxattr(0,"user.x",0,0,0,XATTR_NOFOLLOW)>0;}\n'
 probe REALLOCARRAY '#include <stdlib.h>\nint main(void){return reallocarray(0,1,1)!=0;}\n'
 probe STRLCPY '#include <string.h>\nint main(void){char b[2];return (int)strlcpy(b,"a",2);}\n'
 probe SETFSUID '#include <sys/fsuid.h>\nint main(void){return setfsuid(0);}\n'
