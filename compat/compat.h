@@ -220,6 +220,64 @@ int	compat_sched_nopreempt(int on);
  */
 int	compat_peercred(int fd, uid_t *uidp, gid_t *gidp);
 
+/*
+ * A file's times from a struct stat as struct timespec, whatever the C
+ * library calls the fields (st_mtim; macOS's st_mtimespec); where it has
+ * neither, whole seconds.  The argument is a pointer.
+ */
+#if defined(HAVE_ST_MTIM)
+#define COMPAT_ST_ATIM(st)	((st)->st_atim)
+#define COMPAT_ST_MTIM(st)	((st)->st_mtim)
+#define COMPAT_ST_CTIM(st)	((st)->st_ctim)
+#elif defined(HAVE_ST_MTIMESPEC)
+#define COMPAT_ST_ATIM(st)	((st)->st_atimespec)
+#define COMPAT_ST_MTIM(st)	((st)->st_mtimespec)
+#define COMPAT_ST_CTIM(st)	((st)->st_ctimespec)
+#else
+#define COMPAT_ST_ATIM(st)	((struct timespec){ (st)->st_atime, 0 })
+#define COMPAT_ST_MTIM(st)	((struct timespec){ (st)->st_mtime, 0 })
+#define COMPAT_ST_CTIM(st)	((struct timespec){ (st)->st_ctime, 0 })
+#endif
+
+/*
+ * cloexec.c: socket(2) whose descriptor has FD_CLOEXEC from the start
+ * with SOCK_CLOEXEC, else set right after (no exec can come between
+ * here: the daemon starts no programs).  compat_socket_fcntl is that
+ * fallback, built everywhere so the tests can call it.
+ */
+int	compat_socket_cloexec(int domain, int type, int protocol);
+int	compat_socket_fcntl(int domain, int type, int protocol);
+
+/*
+ * setids.c: make uid and gid the real, effective and saved ids, then
+ * check that they are (and, unless uid is 0, that root cannot be had
+ * back): EPERM if not.  setresgid/setresuid where the host has them; as
+ * root elsewhere setgid/setuid change all three (compat_setids_fallback,
+ * built everywhere for the tests).  compat_setids_held is the check.
+ */
+int	compat_setids(uid_t, gid_t);
+int	compat_setids_fallback(uid_t, gid_t);
+int	compat_setids_held(uid_t, gid_t);
+
+/* grouplist.c: getgrouplist(3) with gid_t, where macOS has int. */
+int	compat_getgrouplist(const char *, gid_t, gid_t *, int *);
+
+/*
+ * daemon.c: daemon(3), deprecated on macOS: fork, the parent exits, the
+ * child makes a new session in "/" with stdin/out/err on /dev/null.
+ */
+int	compat_daemon(void);
+
+/* fdatasync.c: fdatasync(2), or fsync(2) where the host lacks it. */
+int	compat_fdatasync(int);
+
+/*
+ * mknodat.c: mkfifoat(2) and mknodat(2); EOPNOTSUPP where the host has
+ * no *at form (a path would follow symlinks in the directory's path).
+ */
+int	compat_mkfifoat(int, const char *, mode_t);
+int	compat_mknodat(int, const char *, mode_t, dev_t);
+
 /* string.c: the BSD string helpers glibc may lack. */
 #ifndef HAVE_STRLCPY
 size_t	strlcpy(char *, const char *, size_t);

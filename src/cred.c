@@ -131,7 +131,7 @@ cred_for_attach(const struct export *e, const struct conn *c,
 			*errp = EPERM;
 			return NULL;
 		}
-		if (getgrouplist(pw.pw_name, pw.pw_gid, groups,
+		if (compat_getgrouplist(pw.pw_name, pw.pw_gid, groups,
 		    &ngroups) == -1)
 			ngroups = CRED_MAXGROUPS;	/* truncated: the first */
 		cr = cred_new(pw.pw_uid, pw.pw_gid, groups, ngroups);

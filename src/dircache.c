@@ -25,7 +25,6 @@
  * it started with even if it is evicted or replaced meanwhile.
  */
 #include <sys/types.h>
-#include <sys/queue.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -129,10 +128,10 @@ dc_same(const struct dclist *dl, const struct stat *st)
 {
 	return dl->dl_dev == st->st_dev && dl->dl_ino == st->st_ino &&
 	    dl->dl_size == st->st_size && dl->dl_nlink == st->st_nlink &&
-	    dl->dl_ctim.tv_sec == st->st_ctim.tv_sec &&
-	    dl->dl_ctim.tv_nsec == st->st_ctim.tv_nsec &&
-	    dl->dl_mtim.tv_sec == st->st_mtim.tv_sec &&
-	    dl->dl_mtim.tv_nsec == st->st_mtim.tv_nsec;
+	    dl->dl_ctim.tv_sec == COMPAT_ST_CTIM(st).tv_sec &&
+	    dl->dl_ctim.tv_nsec == COMPAT_ST_CTIM(st).tv_nsec &&
+	    dl->dl_mtim.tv_sec == COMPAT_ST_MTIM(st).tv_sec &&
+	    dl->dl_mtim.tv_nsec == COMPAT_ST_MTIM(st).tv_nsec;
 }
 
 struct dclist *
@@ -189,8 +188,8 @@ dircache_capture(struct dircache *dc, int dfd, const struct stat *st)
 
 	if (clock_gettime(CLOCK_REALTIME, &now) == -1)
 		return NULL;
-	newest = st->st_ctim.tv_sec > st->st_mtim.tv_sec ?
-	    st->st_ctim.tv_sec : st->st_mtim.tv_sec;
+	newest = COMPAT_ST_CTIM(st).tv_sec > COMPAT_ST_MTIM(st).tv_sec ?
+	    COMPAT_ST_CTIM(st).tv_sec : COMPAT_ST_MTIM(st).tv_sec;
 	/* Too recently changed (or stamped in the future): not yet. */
 	if (newest > now.tv_sec - DC_SETTLE_SEC - 1)
 		return NULL;
@@ -212,8 +211,8 @@ dircache_capture(struct dircache *dc, int dfd, const struct stat *st)
 	dl->dl_ino = st->st_ino;
 	dl->dl_size = st->st_size;
 	dl->dl_nlink = st->st_nlink;
-	dl->dl_ctim = st->st_ctim;
-	dl->dl_mtim = st->st_mtim;
+	dl->dl_ctim = COMPAT_ST_CTIM(st);
+	dl->dl_mtim = COMPAT_ST_MTIM(st);
 	return dl;
 }
 

@@ -273,8 +273,7 @@ drop_privileges(const char *user)
 	if (geteuid() != 0)
 		fatalx("-u %s: only root can change user", user);
 	if (setgroups(1, &pw->pw_gid) == -1 ||
-	    setresgid(pw->pw_gid, pw->pw_gid, pw->pw_gid) == -1 ||
-	    setresuid(pw->pw_uid, pw->pw_uid, pw->pw_uid) == -1)
+	    compat_setids(pw->pw_uid, pw->pw_gid) == -1)
 		fatal("cannot drop privileges to %s", user);
 	if (getuid() != pw->pw_uid || geteuid() != pw->pw_uid ||
 	    getgid() != pw->pw_gid || getegid() != pw->pw_gid ||
@@ -548,7 +547,7 @@ main(int argc, char *argv[])
 	raise_nofile();
 	log_init(debug || inetd, LOG_DAEMON);
 	log_setverbose(verbose);
-	if (!debug && !inetd && daemon(0, 0) == -1)
+	if (!debug && !inetd && compat_daemon() == -1)
 		err(1, "daemon");
 	if (user != NULL) {
 		keeper_fork(&srv, pidfile);

@@ -6,7 +6,11 @@
 #define FSGOFERD_H
 
 #include <sys/types.h>
+#ifdef HAVE_SYS_QUEUE_H
 #include <sys/queue.h>
+#else
+#include "compat_queue.h"
+#endif
 #include <sys/socket.h>
 #include <sys/stat.h>
 

@@ -196,7 +196,7 @@ listener_unix_bind(struct listener *li, const char *path, long mode,
 	}
 	/* Bind with no access at all, then open up to what was asked. */
 	omask = umask(0177);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1 ||
+	if ((fd = compat_socket_cloexec(AF_UNIX, SOCK_STREAM, 0)) == -1 ||
 	    bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		listen_refused(li, errno, "%s", path);
 		umask(omask);
@@ -264,7 +264,7 @@ listener_tcp(struct listener *li, const char *spec)
 		freeaddrinfo(res);
 		return 0;
 	}
-	fd = socket(res->ai_family, res->ai_socktype | SOCK_CLOEXEC,
+	fd = compat_socket_cloexec(res->ai_family, res->ai_socktype,
 	    res->ai_protocol);
 	if (fd == -1 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) == -1 ||

@@ -756,12 +756,12 @@ lf_getattr(struct lfile *lf, uint64_t mask, struct p9_fcall *r)
 	r->u.rgetattr.size = (uint64_t)st.st_size;
 	r->u.rgetattr.blksize = (uint64_t)st.st_blksize;
 	r->u.rgetattr.blocks = (uint64_t)st.st_blocks;
-	r->u.rgetattr.atime_sec = (uint64_t)st.st_atim.tv_sec;
-	r->u.rgetattr.atime_nsec = (uint64_t)st.st_atim.tv_nsec;
-	r->u.rgetattr.mtime_sec = (uint64_t)st.st_mtim.tv_sec;
-	r->u.rgetattr.mtime_nsec = (uint64_t)st.st_mtim.tv_nsec;
-	r->u.rgetattr.ctime_sec = (uint64_t)st.st_ctim.tv_sec;
-	r->u.rgetattr.ctime_nsec = (uint64_t)st.st_ctim.tv_nsec;
+	r->u.rgetattr.atime_sec = (uint64_t)COMPAT_ST_ATIM(&st).tv_sec;
+	r->u.rgetattr.atime_nsec = (uint64_t)COMPAT_ST_ATIM(&st).tv_nsec;
+	r->u.rgetattr.mtime_sec = (uint64_t)COMPAT_ST_MTIM(&st).tv_sec;
+	r->u.rgetattr.mtime_nsec = (uint64_t)COMPAT_ST_MTIM(&st).tv_nsec;
+	r->u.rgetattr.ctime_sec = (uint64_t)COMPAT_ST_CTIM(&st).tv_sec;
+	r->u.rgetattr.ctime_nsec = (uint64_t)COMPAT_ST_CTIM(&st).tv_nsec;
 	r->u.rgetattr.btime_sec = 0;
 	r->u.rgetattr.btime_nsec = 0;
 	r->u.rgetattr.gen = 0;
@@ -1756,12 +1756,12 @@ lf_mknod(struct lfile *dir, const char *name, uint32_t mode, uint32_t major,
 		break;
 	case P9_L_S_IFIFO:
 		type = S_IFIFO;
-		if (mkfifoat(dir->lf_fd, name, perm) == -1)
+		if (compat_mkfifoat(dir->lf_fd, name, perm) == -1)
 			return errno;
 		break;
 	case P9_L_S_IFSOCK:
 		type = S_IFSOCK;
-		if (mknodat(dir->lf_fd, name, S_IFSOCK | perm, 0) == -1)
+		if (compat_mknodat(dir->lf_fd, name, S_IFSOCK | perm, 0) == -1)
 			return errno;
 		break;
 	case P9_L_S_IFCHR:
@@ -1769,7 +1769,7 @@ lf_mknod(struct lfile *dir, const char *name, uint32_t mode, uint32_t major,
 		if ((e->e_flags & EXP_ALLOWDEV) == 0)
 			return EPERM;
 		type = (mode & P9_L_S_IFMT) == P9_L_S_IFCHR ? S_IFCHR : S_IFBLK;
-		if (mknodat(dir->lf_fd, name, type | perm,
+		if (compat_mknodat(dir->lf_fd, name, type | perm,
 		    makedev(major, minor)) == -1)
 			return errno;
 		break;
@@ -2137,7 +2137,7 @@ lf_fsync(struct lfile *lf, int datasync)
 		return 0;
 	if (lf->lf_omode == LF_NOTOPEN || lf->lf_ofd < 0)
 		return EBADF;
-	rv = datasync ? fdatasync(lf->lf_ofd) : fsync(lf->lf_ofd);
+	rv = datasync ? compat_fdatasync(lf->lf_ofd) : fsync(lf->lf_ofd);
 	return rv == -1 ? errno : 0;
 }
 

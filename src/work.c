@@ -21,7 +21,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -32,17 +31,22 @@
 #include "fsgoferd.h"
 
 /*
- * A worker sleeps on a semaphore of its own, not on a condition variable
- * shared by all: the one woken is the one that went to sleep last (its
- * stack and data still in a CPU's cache, the scheduler's idea of where
- * it runs still right), where a shared condition variable wakes them in
- * turn.  And a thread returning from pthread_cond_wait takes the mutex
- * back marked as contended, which costs its next unlock a futex call.
+ * A worker sleeps on a wake-up of its own (a flag, a mutex and a
+ * condition variable private to it), not on a condition variable shared
+ * by all: the one woken is the one that went to sleep last (its stack
+ * and data still in a CPU's cache, the scheduler's idea of where it runs
+ * still right), where a shared condition variable wakes them in turn.
+ * And a thread returning from pthread_cond_wait takes the mutex back
+ * marked as contended, which costs its next unlock a futex call: on its
+ * own mutex that is only the one worker's, not w_lock.  (Not a POSIX
+ * semaphore: macOS has no unnamed ones.)
  */
 struct worker {
 	struct workq		*wk_q;
 	pthread_t		 wk_thread;
-	sem_t			 wk_sem;
+	pthread_mutex_t		 wk_lock;
+	pthread_cond_t		 wk_cv;
+	int			 wk_posted;	/* under wk_lock */
 	SLIST_ENTRY(worker)	 wk_entry;	/* on w_idlers */
 };
 
@@ -192,8 +196,25 @@ work_pop(struct workq *w)
 static void
 work_post(struct worker *wk)
 {
-	if (wk != NULL && sem_post(&wk->wk_sem) == -1)
-		fatal("sem_post");
+	if (wk == NULL)
+		return;
+	pthread_mutex_lock(&wk->wk_lock);
+	wk->wk_posted = 1;
+	pthread_mutex_unlock(&wk->wk_lock);
+	/* After the unlock, so the worker does not wake to a held mutex;
+	 * the worker outlives this call (work_shutdown joins first). */
+	pthread_cond_signal(&wk->wk_cv);
+}
+
+/* Sleep until work_post; a wake-up posted before is not lost. */
+static void
+work_sleep(struct worker *wk)
+{
+	pthread_mutex_lock(&wk->wk_lock);
+	while (!wk->wk_posted)
+		pthread_cond_wait(&wk->wk_cv, &wk->wk_lock);
+	wk->wk_posted = 0;
+	pthread_mutex_unlock(&wk->wk_lock);
 }
 
 /* Under w_lock: make sure the loop wakes up to look at the lists. */
@@ -300,13 +321,11 @@ work_thread(void *arg)
 		cj = NULL;
 		while (!w->w_stop && (cj = work_pick_close(w)) == NULL &&
 		    (r = work_pick(w)) == NULL) {
-			/* Whoever takes us off the list posts the semaphore. */
+			/* Whoever takes us off the list posts our wake-up. */
 			SLIST_INSERT_HEAD(&w->w_idlers, wk, wk_entry);
 			w->w_idle++;
 			pthread_mutex_unlock(&w->w_lock);
-			while (sem_wait(&wk->wk_sem) == -1)
-				if (errno != EINTR)
-					fatal("sem_wait");
+			work_sleep(wk);
 			pthread_mutex_lock(&w->w_lock);
 		}
 		if (w->w_stop)
@@ -499,8 +518,9 @@ work_init(struct server *srv, int n, int sandbox)
 		fatal("work_init");
 	for (i = 0; i < n; i++) {
 		w->w_workers[i].wk_q = w;
-		if (sem_init(&w->w_workers[i].wk_sem, 0, 0) == -1)
-			fatal("work_init: sem_init");
+		if (pthread_mutex_init(&w->w_workers[i].wk_lock, NULL) != 0 ||
+		    pthread_cond_init(&w->w_workers[i].wk_cv, NULL) != 0)
+			fatalx("work_init: pthread_mutex_init");
 		if (pthread_create(&w->w_workers[i].wk_thread, NULL,
 		    work_thread, &w->w_workers[i]) != 0)
 			fatalx("work_init: pthread_create");
@@ -638,7 +658,8 @@ work_shutdown(struct workq *w)
 	pthread_mutex_unlock(&w->w_lock);
 	for (i = 0; i < w->w_nthreads; i++) {
 		pthread_join(w->w_workers[i].wk_thread, NULL);
-		sem_destroy(&w->w_workers[i].wk_sem);
+		pthread_mutex_destroy(&w->w_workers[i].wk_lock);
+		pthread_cond_destroy(&w->w_workers[i].wk_cv);
 	}
 	while ((cj = TAILQ_FIRST(&w->w_closes)) != NULL) {
 		TAILQ_REMOVE(&w->w_closes, cj, cj_entry);
