@@ -39,6 +39,38 @@
 	for ((var) = SLIST_FIRST(head); (var) != NULL;			\
 	    (var) = SLIST_NEXT(var, field))
 
+/*
+ * List: doubly linked through a pointer to the previous element's link
+ * (or the head's), so removal needs no head and no walk.
+ */
+#define LIST_HEAD(name, type)						\
+	struct name { struct type *lh_first; }
+#define LIST_ENTRY(type)						\
+	struct { struct type *le_next, **le_prevlink; }
+#define LIST_FIRST(head)		((head)->lh_first)
+#define LIST_NEXT(elm, field)		((elm)->field.le_next)
+#define LIST_EMPTY(head)		(LIST_FIRST(head) == NULL)
+#define LIST_INIT(head)			do {				\
+	LIST_FIRST(head) = NULL;					\
+} while (0)
+#define LIST_INSERT_HEAD(head, elm, field) do {				\
+	(elm)->field.le_next = (head)->lh_first;			\
+	if ((head)->lh_first != NULL)					\
+		(head)->lh_first->field.le_prevlink =			\
+		    &(elm)->field.le_next;				\
+	(head)->lh_first = (elm);					\
+	(elm)->field.le_prevlink = &(head)->lh_first;			\
+} while (0)
+#define LIST_REMOVE(elm, field) do {					\
+	if ((elm)->field.le_next != NULL)				\
+		(elm)->field.le_next->field.le_prevlink =		\
+		    (elm)->field.le_prevlink;				\
+	*(elm)->field.le_prevlink = (elm)->field.le_next;		\
+} while (0)
+#define LIST_FOREACH(var, head, field)					\
+	for ((var) = LIST_FIRST(head); (var) != NULL;			\
+	    (var) = LIST_NEXT(var, field))
+
 /* Tail queue: doubly linked, O(1) at both ends and for any removal. */
 #define TAILQ_HEAD(name, type)						\
 	struct name { struct type *tqh_first, *tqh_lastel; }

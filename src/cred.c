@@ -87,7 +87,7 @@ cred_peer_may(const struct export *e, const struct conn *c, uid_t uid)
 	if (getpwuid_r(c->c_peeruid, &pw, buf, sizeof(buf), &res) != 0 ||
 	    res == NULL)
 		return 0;
-	if (getgrouplist(pw.pw_name, pw.pw_gid, groups, &ngroups) == -1)
+	if (compat_getgrouplist(pw.pw_name, pw.pw_gid, groups, &ngroups) == -1)
 		ngroups = CRED_MAXGROUPS;
 	for (i = 0; i < ngroups; i++)
 		if (cred_gid_trusted(et, groups[i]))

@@ -29,7 +29,6 @@
  * when its last reference goes.
  */
 #include <sys/types.h>
-#include <sys/queue.h>
 #include <sys/stat.h>
 
 #include <stdint.h>

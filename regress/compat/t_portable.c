@@ -29,9 +29,11 @@ struct item {
 	int			 i_val;
 	TAILQ_ENTRY(item)	 i_tq;
 	SLIST_ENTRY(item)	 i_sl;
+	LIST_ENTRY(item)	 i_l;
 };
 TAILQ_HEAD(itemq, item);
 SLIST_HEAD(itemsl, item);
+LIST_HEAD(iteml, item);
 
 /* The values of q front to back, as digits, checked both ways. */
 static const char *
@@ -130,6 +132,53 @@ ATF_TC_BODY(queue_slist, tc)
 	ATF_CHECK(SLIST_EMPTY(&l));
 	SLIST_INIT(&l);
 	ATF_CHECK(SLIST_FIRST(&l) == NULL);
+}
+
+/* The values of l front to back, as digits. */
+static const char *
+l_order(struct iteml *l)
+{
+	static char	 buf[32];
+	struct item	*p;
+	size_t		 n = 0;
+
+	LIST_FOREACH(p, l, i_l)
+		buf[n++] = (char)('0' + p->i_val);
+	buf[n] = '\0';
+	ATF_REQUIRE_EQ(LIST_EMPTY(l), n == 0);
+	return buf;
+}
+
+ATF_TC_WITHOUT_HEAD(queue_list);
+ATF_TC_BODY(queue_list, tc)
+{
+	struct iteml	 l;
+	struct item	 it[4];
+	int		 i;
+
+	LIST_INIT(&l);
+	ATF_CHECK_STREQ(l_order(&l), "");
+	for (i = 0; i < 4; i++) {
+		it[i].i_val = i;
+		LIST_INSERT_HEAD(&l, &it[i], i_l);
+	}
+	ATF_CHECK_STREQ(l_order(&l), "3210");
+	/* Removal needs no head: middle, first, last, the only one. */
+	LIST_REMOVE(&it[2], i_l);
+	ATF_CHECK_STREQ(l_order(&l), "310");
+	LIST_REMOVE(&it[3], i_l);
+	ATF_CHECK_STREQ(l_order(&l), "10");
+	ATF_CHECK(LIST_FIRST(&l) == &it[1]);
+	LIST_REMOVE(&it[0], i_l);
+	ATF_CHECK_STREQ(l_order(&l), "1");
+	ATF_CHECK(LIST_NEXT(&it[1], i_l) == NULL);
+	LIST_REMOVE(&it[1], i_l);
+	ATF_CHECK_STREQ(l_order(&l), "");
+	/* The head's link is fixed up by an insert after a removal. */
+	LIST_INSERT_HEAD(&l, &it[2], i_l);
+	LIST_INSERT_HEAD(&l, &it[3], i_l);
+	LIST_REMOVE(&it[3], i_l);
+	ATF_CHECK_STREQ(l_order(&l), "2");
 }
 
 ATF_TC_WITHOUT_HEAD(stat_times);
@@ -300,6 +349,7 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, queue_tailq);
 	ATF_TP_ADD_TC(tp, queue_slist);
+	ATF_TP_ADD_TC(tp, queue_list);
 	ATF_TP_ADD_TC(tp, stat_times);
 	ATF_TP_ADD_TC(tp, socket_cloexec);
 	ATF_TP_ADD_TC(tp, setids_fallback);
