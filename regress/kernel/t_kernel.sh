@@ -94,7 +94,8 @@ workload_body()
 		special="$special fsg.uaname=usr fsg.uid=$KERN_UID"
 		special="$special fsg.gids=$KERN_GIDS"
 	else
-		echo "no user mode checks: not root, or no account in two groups"
+		echo "no user mode checks: not root," \
+		    "or no account in two groups"
 	fi
 	[ "$KERN_SERVER" = fsgoferd ] || { set --; special=; }
 
@@ -139,8 +140,8 @@ workload_body()
 	    atf_fail "host: rm -r left something"
 	if [ -n "$special" ]; then
 		for d in "$export/sp" "$devexp/h"; do
-			[ -z "$(ls -A "$d")" ] ||
-			    atf_fail "host: left in $d: $(ls -A "$d" | tr '\n' ' ')"
+			[ -z "$(ls -A "$d")" ] || atf_fail "host: left in" \
+			    "$d: $(ls -A "$d" | tr '\n' ' ')"
 		done
 		[ "$(stat -c '%F %t:%T %a %u:%g %h' "$devexp/keep")" = \
 		    "character special file 5:1 640 12:34 1" ] ||
