@@ -217,7 +217,12 @@ lf_qid(struct export *e, const struct stat *st, struct p9_qid *qid)
 	return 0;
 }
 
-/* File types served: anything else (devices, whiteouts) is EPERM. */
+/*
+ * File types served: anything else (whiteouts) is EPERM.  A special
+ * file (device, FIFO, socket) is a fid for its name and attributes
+ * only: compat_ctlopen never opens it and lf_open refuses it, so a
+ * device node in an export is as harmless as on a nodev mount.
+ */
 static int
 lf_type_ok(mode_t mode)
 {
@@ -227,6 +232,8 @@ lf_type_ok(mode_t mode)
 	case S_IFLNK:
 	case S_IFIFO:
 	case S_IFSOCK:
+	case S_IFCHR:
+	case S_IFBLK:
 		return 1;
 	}
 	return 0;
@@ -236,6 +243,7 @@ static int
 lf_hold(struct lfile *lf, struct lf_handle *h)
 {
 	struct export	*e = lf->lf_exp;
+	struct stat	 st;
 	int		 err = 0;
 
 	h->h_fd = lf->lf_fd;
@@ -249,6 +257,19 @@ lf_hold(struct lfile *lf, struct lf_handle *h)
 			err = errno;
 	}
 	pthread_mutex_unlock(&e->e_filelock);
+	/*
+	 * Without a control fd (a special file or symlink where there is
+	 * no O_PATH) the name is all there is: it must still be this file.
+	 */
+	if (err == 0 && h->h_fd < 0 && h->h_name != NULL) {
+		if (fstatat(h->h_pfd, h->h_name, &st,
+		    AT_SYMLINK_NOFOLLOW) == -1)
+			err = errno;
+		else if (st.st_dev != lf->lf_dev || st.st_ino != lf->lf_ino)
+			err = ESTALE;
+		if (err != 0)
+			lf_closefd(&h->h_pfd);
+	}
 	if (err != 0) {
 		free(h->h_name);
 		h->h_name = NULL;
@@ -974,6 +995,12 @@ lf_open(struct lfile *lf, uint32_t wflags, struct p9_qid *qid)
 	case S_IFLNK:
 		return ELOOP;
 	default:
+		/*
+		 * Special files are never opened here: a device's I/O is
+		 * the client's own (Linux opens its own driver for it), and
+		 * a FIFO or socket would block a worker or mean nothing.
+		 * EPERM, as a device cgroup answers.
+		 */
 		return EPERM;
 	}
 
@@ -1122,6 +1149,101 @@ lf_undo(int dfd, const char *name, const struct stat *made, int flags)
 		log_warn("cannot remove a half-made file");
 }
 
+/*
+ * The fid dir becomes the regular file dir/name (st), open as fd with
+ * control fd cfd; the old directory fd becomes its parent.  Takes fd,
+ * cfd and nm.
+ */
+static void
+lf_become(struct lfile *dir, int fd, int cfd, char *nm,
+    const struct stat *st, uint32_t wflags)
+{
+	struct export	*e = dir->lf_exp;
+	int		 slow;
+
+	slow = !compat_fs_local(fd);
+	lf_dir_free(dir);
+	if (dir->lf_ofd >= 0) {
+		compat_unlock_owner(dir->lf_ofd, dir);
+		lf_closefd(&dir->lf_ofd);
+	}
+	pthread_mutex_lock(&e->e_filelock);
+	lf_closefd(&dir->lf_pfd);
+	free(dir->lf_name);
+	dir->lf_pfd = dir->lf_fd;
+	dir->lf_name = nm;
+	dir->lf_pdev = dir->lf_dev;
+	dir->lf_pino = dir->lf_ino;
+	dir->lf_fd = cfd;
+	dir->lf_dev = st->st_dev;
+	dir->lf_ino = st->st_ino;
+	dir->lf_type = S_IFREG;
+	dir->lf_ofd = fd;
+	dir->lf_ofdslow = slow;
+	dir->lf_omode = wflags;
+	dir->lf_dirnext = 0;
+	pthread_mutex_unlock(&e->e_filelock);
+}
+
+/*
+ * Tlcreate without O_EXCL of a name that exists: open it, as open(2)
+ * does.  The Linux client sends Tlcreate whenever its own lookup found
+ * nothing, so a file another client made meanwhile must open, not fail.
+ * Never through a symlink, and only what Tlopen would open.  ENOENT if
+ * the name went away meanwhile.
+ */
+static int
+lf_create_existing(struct lfile *dir, const char *name, uint32_t wflags,
+    struct p9_qid *qid)
+{
+	struct stat	 st;
+	uint32_t	 acc = wflags & P9_L_O_ACCMODE;
+	char		*nm = NULL;
+	int		 fd = -1, cfd, err;
+
+	/* A path-only look first: a FIFO or device must not be opened. */
+	if (compat_ctlopen(dir->lf_fd, name, &cfd, &st) == -1)
+		return errno;
+	switch (st.st_mode & S_IFMT) {
+	case S_IFREG:
+		break;
+	case S_IFDIR:
+		err = EISDIR;
+		goto fail;
+	case S_IFLNK:
+		err = ELOOP;
+		goto fail;
+	default:
+		err = EPERM;
+		goto fail;
+	}
+	if ((acc != P9_L_O_RDONLY || (wflags & P9_L_O_TRUNC)) &&
+	    (err = lf_rocheck(dir)) != 0)
+		goto fail;
+	/* Checked to be st still, and truncated only after that check. */
+	if ((fd = compat_reopen(cfd, dir->lf_fd, name, st.st_dev, st.st_ino,
+	    lf_hostflags(wflags))) == -1) {
+		err = errno;
+		goto fail;
+	}
+	if ((err = lf_qid(dir->lf_exp, &st, qid)) != 0)
+		goto fail;
+	if ((nm = strdup(name)) == NULL) {
+		err = ENOMEM;
+		goto fail;
+	}
+	lf_become(dir, fd, cfd, nm, &st, wflags);
+	return 0;
+
+fail:
+	lf_closefd(&fd);
+	lf_closefd(&cfd);
+	return err;
+}
+
+/* Tries of create-or-open while the name keeps appearing and going. */
+#define LF_CREATE_TRIES	8
+
 int
 lf_create(struct lfile *dir, const char *name, uint32_t wflags,
     uint32_t mode, gid_t gid, struct p9_qid *qid)
@@ -1130,8 +1252,14 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 	struct stat	 st;
 	uint32_t	 acc = wflags & P9_L_O_ACCMODE;
 	char		*nm = NULL;
-	int		 flags, fd, cfd = -1, err, made = 0, slow;
+	int		 flags, fd, cfd = -1, err, made = 0, i;
 
+	/* Opening what exists needs no write access to a read-only export. */
+	if (lf_is_ro(dir) && (wflags & P9_L_O_EXCL) == 0 &&
+	    acc != P9_L_O_NOACCESS && lf_dircheck(dir) == 0 &&
+	    lf_name_ok(name) &&
+	    (err = lf_create_existing(dir, name, wflags, qid)) != ENOENT)
+		return err;
 	if ((err = lf_newcheck(dir, name)) != 0)
 		return err;
 	if (acc == P9_L_O_NOACCESS)
@@ -1139,10 +1267,18 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 	flags = lf_hostflags(wflags) & ~O_ACCMODE;
 	flags |= (acc == P9_L_O_RDONLY) ? O_RDONLY : O_RDWR;
 	flags |= O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-	fd = openat(dir->lf_fd, name, flags,
-	    compat_mode_from_wire(mode) & 07777);
-	if (fd == -1)
-		return errno;
+	for (i = 0; ; i++) {
+		fd = openat(dir->lf_fd, name, flags,
+		    compat_mode_from_wire(mode) & 07777);
+		if (fd != -1)
+			break;
+		if (errno != EEXIST || (wflags & P9_L_O_EXCL) ||
+		    i + 1 >= LF_CREATE_TRIES)
+			return errno;
+		if ((err = lf_create_existing(dir, name, wflags, qid)) !=
+		    ENOENT)
+			return err;
+	}
 	if (fstat(fd, &st) == -1) {
 		err = errno;
 		goto fail;
@@ -1160,30 +1296,7 @@ lf_create(struct lfile *dir, const char *name, uint32_t wflags,
 		err = cfd == -1 ? errno : ENOMEM;
 		goto fail;
 	}
-	slow = !compat_fs_local(fd);
-
-	/* The fid becomes the new file; the old dir fd becomes its parent. */
-	lf_dir_free(dir);
-	if (dir->lf_ofd >= 0) {
-		compat_unlock_owner(dir->lf_ofd, dir);
-		lf_closefd(&dir->lf_ofd);
-	}
-	pthread_mutex_lock(&e->e_filelock);
-	lf_closefd(&dir->lf_pfd);
-	free(dir->lf_name);
-	dir->lf_pfd = dir->lf_fd;
-	dir->lf_name = nm;
-	dir->lf_pdev = dir->lf_dev;
-	dir->lf_pino = dir->lf_ino;
-	dir->lf_fd = cfd;
-	dir->lf_dev = st.st_dev;
-	dir->lf_ino = st.st_ino;
-	dir->lf_type = S_IFREG;
-	dir->lf_ofd = fd;
-	dir->lf_ofdslow = slow;
-	dir->lf_omode = wflags;
-	dir->lf_dirnext = 0;
-	pthread_mutex_unlock(&e->e_filelock);
+	lf_become(dir, fd, cfd, nm, &st, wflags);
 	return 0;
 
 fail:

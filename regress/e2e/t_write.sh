@@ -44,10 +44,10 @@ read 1 0 10
 getattr 1
 lopen 1 RDONLY
 walk 0 2
-lcreate 2 new RDWR 0644
-lcreate 2 file RDWR 0644
-lcreate 2 dangling RDWR 0644
-lcreate 2 dir RDWR 0644
+lcreate 2 new RDWR|EXCL 0644
+lcreate 2 file RDWR|EXCL 0644
+lcreate 2 dangling RDWR|EXCL 0644
+lcreate 2 dir RDWR|EXCL 0644
 getattr 2 MODE
 lcreate 2 "" RDWR 0644
 lcreate 2 a/b RDWR 0644
@@ -126,6 +126,87 @@ EOF
 	atf_check -o inline:"hello\n" cat "$E2E_EXPORT/file"
 }
 lcreate_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case lcreate_existing cleanup
+lcreate_existing_head()
+{
+	atf_set descr "Tlcreate without O_EXCL opens an existing file as" \
+	    "open(2) does, never through a symlink and only what Tlopen" \
+	    "opens; with O_EXCL EEXIST; on a read-only export only reading"
+}
+lcreate_existing_body()
+{
+	e2e_tree_small
+	mkfifo "$E2E_EXPORT/fifo"
+	printf 'truncate me' >"$E2E_EXPORT/t"
+	mkdir "$E2E_DIR/ro"
+	printf 'ro\n' >"$E2E_DIR/ro/f"
+	e2e_start -e "$E2E_EXPORT" -e "ro=$E2E_DIR/ro,ro" -l "unix:$E2E_SOCK"
+	cat >x.in <<EOF
+version
+attach 0 root $E2E_EXPORT
+walk 0 1
+lcreate 1 file RDWR 0600
+read 1 0 100
+write 1 5 !
+getattr 1 MODE|SIZE
+walk 0 2
+lcreate 2 file RDWR|EXCL 0600
+lcreate 2 link RDWR 0600
+lcreate 2 dangling RDWR 0600
+lcreate 2 dir RDONLY 0600
+lcreate 2 fifo RDONLY 0600
+lcreate 2 t WRONLY|TRUNC 0600
+read 2 0 10
+getattr 2 SIZE
+attach 5 root ro
+walk 5 6
+lcreate 6 f RDONLY 0600
+read 6 0 10
+walk 5 7
+lcreate 7 f WRONLY 0600
+lcreate 7 f RDONLY|TRUNC 0600
+lcreate 7 f RDONLY|EXCL 0600
+lcreate 7 new RDONLY 0600
+EOF
+	cat >x.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 0
+Rlcreate file 0
+Rread 6 hello\\n
+Rwrite 1
+Rgetattr mode=0100644 size=6
+Rwalk 0
+Rlerror EEXIST
+Rlerror ELOOP
+Rlerror ELOOP
+Rlerror EISDIR
+Rlerror EPERM
+Rlcreate file 0
+Rlerror EBADF
+Rgetattr size=0
+Rattach dir
+Rwalk 0
+Rlcreate file 0
+Rread 3 ro\\n
+Rwalk 0
+Rlerror EROFS
+Rlerror EROFS
+Rlerror EROFS
+Rlerror EROFS
+EOF
+	e2e_p9c x
+	atf_check -o inline:"hello!" cat "$E2E_EXPORT/file"
+	w_host '%s %F' t "0 regular empty file"
+	w_host '%F' fifo "fifo"
+	atf_check test ! -e "$E2E_EXPORT/nowhere"
+	atf_check test ! -e "$E2E_DIR/ro/new"
+}
+lcreate_existing_cleanup()
 {
 	e2e_stop
 }
@@ -408,19 +489,119 @@ attach 0 root $E2E_EXPORT
 mknod 0 chr S_IFCHR|0600 1 3
 mknod 0 blk S_IFBLK|0600 7 0
 walk 0 1 chr
+getattr 1 MODE|RDEV
+lopen 1 RDONLY
+walk 0 2 blk
+getattr 2 MODE|RDEV
+lopen 2 RDONLY|NONBLOCK
+remove 2
+unlinkat 0 chr
 EOF
 	cat >d.out <<EOF
 Rversion 8192 9P2000.L
 Rattach dir
 Rmknod file
 Rmknod file
+Rwalk 1 file
+Rgetattr mode=020600 rdev=259
 Rlerror EPERM
+Rwalk 1 file
+Rgetattr mode=060600 rdev=1792
+Rlerror EPERM
+Rremove
+Runlinkat
 EOF
 	e2e_p9c d
-	w_host '%a %F %t:%T' chr "600 character special file 1:3"
-	w_host '%a %F %t:%T' blk "600 block special file 7:0"
+	atf_check test ! -e "$E2E_EXPORT/chr"
+	atf_check test ! -e "$E2E_EXPORT/blk"
 }
 mknod_allowdev_cleanup()
+{
+	e2e_stop
+}
+
+atf_test_case special cleanup
+special_head()
+{
+	atf_set descr "Device nodes, FIFOs and sockets made on the host are" \
+	    "path-only fids without allowdev: walk, getattr, setattr, link," \
+	    "rename, unlinkat and remove work; Tlopen is EPERM"
+	atf_set require.user root
+}
+special_body()
+{
+	w_start
+	mknod -m 0640 "$E2E_EXPORT/chr" c 1 3
+	mknod -m 0640 "$E2E_EXPORT/blk" b 7 0
+	mknod -m 0640 "$E2E_EXPORT/dir/fifo" p
+	cat >s.in <<EOF
+version
+attach 0 root $E2E_EXPORT
+walk 0 1 chr
+getattr 1 MODE|RDEV|NLINK
+setattr 1 mode=0604 uid=$W_UID gid=$W_GID mtime=1000000000
+getattr 1 MODE|UID|GID|MTIME
+lopen 1 RDONLY
+lopen 1 WRONLY
+lopen 1 RDONLY|NONBLOCK
+link 0 1 chr2
+getattr 1 NLINK
+walk 0 2 dir
+rename 1 2 chr3
+getattr 1 MODE|RDEV
+walk 0 3 blk
+getattr 3 MODE|RDEV
+lopen 3 RDWR
+renameat 0 blk 2 blk2
+getattr 3 MODE|RDEV
+walk 0 4 dir fifo
+getattr 4 MODE
+setattr 4 mode=0600
+lopen 4 RDONLY|NONBLOCK
+unlinkat 0 chr2
+remove 3
+remove 4
+walk 0 5 dir chr3
+getattr 5 MODE|UID|GID|NLINK
+EOF
+	cat >s.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rwalk 1 file
+Rgetattr mode=020640 nlink=1 rdev=259
+Rsetattr
+Rgetattr mode=020604 uid=$W_UID gid=$W_GID mtime=1000000000.000000000
+Rlerror EPERM
+Rlerror EPERM
+Rlerror EPERM
+Rlink
+Rgetattr nlink=2
+Rwalk 1 dir
+Rrename
+Rgetattr mode=020604 rdev=259
+Rwalk 1 file
+Rgetattr mode=060640 rdev=1792
+Rlerror EPERM
+Rrenameat
+Rgetattr mode=060640 rdev=1792
+Rwalk 2 dir file
+Rgetattr mode=010640
+Rsetattr
+Rlerror EPERM
+Runlinkat
+Rremove
+Rremove
+Rwalk 2 dir file
+Rgetattr mode=020604 uid=$W_UID gid=$W_GID nlink=1
+EOF
+	e2e_p9c s
+	w_host '%a %u %g %F %t:%T' dir/chr3 \
+	    "604 $W_UID $W_GID character special file 1:3"
+	for f in chr chr2 blk dir/blk2 dir/fifo; do
+		atf_check test ! -e "$E2E_EXPORT/$f"
+	done
+}
+special_cleanup()
 {
 	e2e_stop
 }
@@ -1308,11 +1489,13 @@ auth_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case lcreate
+	atf_add_test_case lcreate_existing
 	atf_add_test_case mkdir
 	atf_add_test_case symlink
 	atf_add_test_case link
 	atf_add_test_case mknod
 	atf_add_test_case mknod_allowdev
+	atf_add_test_case special
 	atf_add_test_case rename
 	atf_add_test_case renameat
 	atf_add_test_case unlinkat

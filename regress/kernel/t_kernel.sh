@@ -50,7 +50,7 @@ workload_head()
 }
 workload_body()
 {
-	local t0 t rc export append
+	local t0 t rc export append devexp special d
 
 	t0=$(date +%s)
 	kern_setup
@@ -74,12 +74,37 @@ workload_body()
 	echo "tree: $(cat "$export/tree.count") entries," \
 	    "$(du -sk src | cut -f1) KiB; time: $(elapsed $t) s"
 
-	kern_server_start "$KERN_SERVER" "$export" server.log ||
+	# Special files made on the host: in the export, which does not
+	# allow devices, and in a second one, which does.
+	devexp=$(pwd -P)/export-dev
+	for d in "$export/sp" "$devexp/h"; do
+		mkdir -p "$d" && mknod "$d/hc" c 1 3 &&
+		    mknod "$d/hb" b 7 0 && mkfifo "$d/hf" ||
+		    atf_fail "host: cannot make special files in $d"
+	done
+	set -- -e "dev=$devexp,allowdev"
+	special="fsg.devaname=dev"
+	# A user mode export, if an account here has two groups.
+	if [ "$KERN_SERVER" = fsgoferd ] && [ "$(id -u)" = 0 ] &&
+	    kern_two_groups; then
+		mkdir "$(pwd -P)/export-u" &&
+		    chown "$KERN_UID:${KERN_GIDS%:*}" "$(pwd -P)/export-u" ||
+		    atf_fail "host: cannot make export-u"
+		set -- "$@" -e "usr=$(pwd -P)/export-u,user"
+		special="$special fsg.uaname=usr fsg.uid=$KERN_UID"
+		special="$special fsg.gids=$KERN_GIDS"
+	else
+		echo "no user mode checks: not root," \
+		    "or no account in two groups"
+	fi
+	[ "$KERN_SERVER" = fsgoferd ] || { set --; special=; }
+
+	kern_server_start "$KERN_SERVER" "$export" server.log "$@" ||
 	    atf_fail "server: $KERN_WHY"
 	echo "server on 127.0.0.1:$KERN_PORT, aname $KERN_ANAME"
 
 	append="console=ttyS0 quiet panic=-1 fsg.port=$KERN_PORT"
-	append="$append fsg.aname=$KERN_ANAME fsg.workload=regress"
+	append="$append fsg.aname=$KERN_ANAME fsg.workload=regress $special"
 	t=$(date +%s)
 	kern_boot initrd.gz "$append" console.log 780
 	rc=$?
@@ -113,6 +138,16 @@ workload_body()
 	    atf_fail "host: w/rd2/sub/g lacks the write after the rename"
 	[ ! -e "$export/w/deep" ] && [ ! -e "$export/w/gone" ] ||
 	    atf_fail "host: rm -r left something"
+	if [ -n "$special" ]; then
+		for d in "$export/sp" "$devexp/h"; do
+			[ -z "$(ls -A "$d")" ] || atf_fail "host: left in" \
+			    "$d: $(ls -A "$d" | tr '\n' ' ')"
+		done
+		[ "$(stat -c '%F %t:%T %a %u:%g %h' "$devexp/keep")" = \
+		    "character special file 5:1 640 12:34 1" ] ||
+		    atf_fail "host: export-dev/keep: $(stat -c \
+		    '%F %t:%T %a %u:%g %h' "$devexp/keep")"
+	fi
 
 	# The untarred tree equals the source: names, types, modes, link
 	# counts, sizes, symlink targets, file mtimes and bytes.

@@ -484,6 +484,7 @@ ATF_TC_BODY(walk_device, tc)
 	struct export	*e = ex_setup(0);
 	struct lfile	*root, *n = NULL;
 	struct p9_qid	 q;
+	struct p9_fcall	 r;
 	char		*names[] = { "null" };
 	int		 nq;
 
@@ -492,11 +493,21 @@ ATF_TC_BODY(walk_device, tc)
 		atf_tc_skip("cannot make a device node here: %s",
 		    strerror(errno));
 	}
+	ATF_REQUIRE(chmod(EXPDIR "/null", 0666) == 0);
 	root = attach(e, NULL);
 	nq = -1;
-	REQ_ERR(lf_walk(root, 1, names, &q, &nq, &n), EPERM);
-	ATF_CHECK_EQ(nq, 0);
-	ATF_CHECK(n == NULL);
+	/* A path-only fid: its attributes, never the device opened. */
+	REQ_OK(lf_walk(root, 1, names, &q, &nq, &n));
+	ATF_CHECK_EQ(nq, 1);
+	ATF_REQUIRE(n != NULL);
+	ATF_CHECK(!compat_fd_is_io(n->lf_fd));
+	REQ_OK(lf_getattr(n, P9_GETATTR_BASIC, &r));
+	ATF_CHECK_EQ(r.u.rgetattr.mode, P9_L_S_IFCHR | 0666);
+	ATF_CHECK_EQ(r.u.rgetattr.rdev, (uint64_t)makedev(1, 3));
+	REQ_ERR(lf_open(n, P9_L_O_RDONLY, &q), EPERM);
+	REQ_ERR(lf_open(n, P9_L_O_RDONLY | P9_L_O_NONBLOCK, &q), EPERM);
+	ATF_CHECK_EQ(n->lf_ofd, -1);
+	REQ_OK(lf_close(n));
 	REQ_OK(lf_close(root));
 	ex_done(e);
 }
@@ -1003,9 +1014,16 @@ ATF_TC_BODY(create, tc)
 	ATF_REQUIRE(symlink("d", EXPDIR "/ld") == 0);
 	root = attach(e, NULL);
 
+	/* Without O_EXCL an existing file is opened, as by open(2). */
+	f = walk(root, "d", NULL);
+	REQ_OK(lf_create(f, "exists", P9_L_O_RDONLY, 0644, getgid(), &q));
+	ATF_CHECK_STREQ(f->lf_name, "exists");
+	ATF_CHECK(S_ISREG(f->lf_type));
+	ATF_CHECK(f->lf_ofd >= 0);
+	REQ_OK(lf_close(f));
 	dir = walk(root, "d", NULL);
-	REQ_ERR(lf_create(dir, "exists", P9_L_O_RDWR, 0644, getgid(), &q),
-	    EEXIST);
+	REQ_ERR(lf_create(dir, "exists", P9_L_O_RDWR | P9_L_O_EXCL, 0644,
+	    getgid(), &q), EEXIST);
 	REQ_ERR(lf_create(dir, "a/b", P9_L_O_RDWR, 0644, getgid(), &q),
 	    EINVAL);
 	/* Write-only is upgraded to read-write under the hood. */
