@@ -83,17 +83,38 @@ compat_ctlopen(int dirfd, const char *name, int *fdp, struct stat *st)
 	if (fd == -1)
 		return -1;
 #else
+	struct stat	 ost;
+	int		 tries = 0;
+
+again:
 	/* Look before opening: never open a device node or FIFO at all. */
 	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) == -1)
 		return -1;
 	if (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode))
 		return 0;	/* reached by dirfd and name only */
-	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_NOCTTY | O_CLOEXEC);
 	if (fd == -1) {
 		if (!ctl_unopenable(errno))
 			return -1;
 		/* It exists but has no fd here: st already describes it. */
 		return 0;
+	}
+	/*
+	 * Something else may have been renamed over the name between the
+	 * look and the open: a device node opened that way is not kept as
+	 * a control fd (it was opened once, read-only and non-blocking;
+	 * without O_PATH nothing can prevent that).  Look again: the next
+	 * round sees what the name is now.
+	 */
+	if (fstat(fd, &ost) == -1 || ost.st_dev != st->st_dev ||
+	    ost.st_ino != st->st_ino ||
+	    (!S_ISREG(ost.st_mode) && !S_ISDIR(ost.st_mode))) {
+		close(fd);
+		if (++tries < 8)
+			goto again;
+		errno = EAGAIN;
+		return -1;
 	}
 #endif
 	return ctl_settle(fd, fdp, st);

@@ -168,6 +168,56 @@ ATF_TC_BODY(ctlopen_fifo, tc)
 		close(fd);
 }
 
+/*
+ * A FIFO renamed over a regular file's name between the look and the
+ * open: the portable path must never hand out a descriptor opened on
+ * it.  A child swaps the two under the name while we look it up; the
+ * loop is bounded in count, not time.
+ */
+ATF_TC_WITHOUT_HEAD(ctlopen_swap);
+ATF_TC_BODY(ctlopen_swap, tc)
+{
+#ifdef HAVE_O_PATH
+	atf_tc_skip("O_PATH: a walk opens nothing, so nothing can be swapped");
+#else
+	struct stat	 st, fst;
+	pid_t		 pid;
+	int		 dfd, fd, i, held = 0, bad = 0, status;
+
+	dfd = opendot();
+	ATF_REQUIRE((fd = open("r", O_WRONLY | O_CREAT, 0644)) >= 0);
+	close(fd);
+	ATF_REQUIRE(mkfifo("f", 0644) == 0);
+	ATF_REQUIRE(link("r", "x") == 0);
+	ATF_REQUIRE((pid = fork()) != -1);
+	if (pid == 0) {
+		for (i = 0; i < 2000000; i++) {
+			(void)unlink("t");
+			(void)link(i % 2 ? "f" : "r", "t");
+			(void)rename("t", "x");
+		}
+		_exit(0);
+	}
+	signal(SIGALRM, on_alarm);
+	alarm(60);
+	for (i = 0; i < 200000; i++) {
+		if (compat_ctlopen(dfd, "x", &fd, &st) == -1 || fd < 0)
+			continue;
+		held++;
+		if (fstat(fd, &fst) == -1 || !S_ISREG(fst.st_mode) ||
+		    fst.st_ino != st.st_ino)
+			bad++;
+		close(fd);
+	}
+	alarm(0);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	ATF_CHECK_MSG(bad == 0, "%d of %d descriptors held were not the "
+	    "regular file looked at", bad, held);
+	ATF_CHECK(held > 0);
+#endif
+}
+
 ATF_TC_WITHOUT_HEAD(ctlopen_enoent);
 ATF_TC_BODY(ctlopen_enoent, tc)
 {
@@ -697,6 +747,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, ctlopen_regular_dir);
 	ATF_TP_ADD_TC(tp, ctlopen_symlink);
 	ATF_TP_ADD_TC(tp, ctlopen_fifo);
+	ATF_TP_ADD_TC(tp, ctlopen_swap);
 	ATF_TP_ADD_TC(tp, ctlopen_enoent);
 	ATF_TP_ADD_TC(tp, ctlopen_unreadable);
 	ATF_TP_ADD_TC(tp, fstat_readlink);
