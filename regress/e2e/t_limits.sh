@@ -558,7 +558,9 @@ idle_many_head()
 idle_many_body()
 {
 	lim_tree
-	e2e_start_default -o idle=5
+	# idle=20: on a loaded machine starting 300 clients takes seconds,
+	# and the first must not be timed out before the last has connected.
+	e2e_start_default -o idle=20
 	pid=$(e2e_pid)
 	base=$(atk_rss "$pid")
 	nfd0=$(ls "/proc/$pid/fd" | wc -l)
@@ -571,11 +573,12 @@ idle_many_body()
 		pids="$pids $!"
 		i=$((i + 1))
 	done
-	# wait until the daemon holds them all
-	i=0
+	# wait until the daemon holds them all, at most until the first
+	# could time out
+	t0=$(date +%s)
 	while [ $(($(ls "/proc/$pid/fd" | wc -l) - nfd0)) -lt 300 ]; do
-		i=$((i + 1))
-		[ $i -lt 100 ] || atf_fail "the daemon never held 300 conns"
+		[ $(($(date +%s) - t0)) -lt 18 ] ||
+		    atf_fail "the daemon never held 300 conns"
 		sleep 0.05
 	done
 	held=$(atk_rss "$pid")
@@ -589,7 +592,7 @@ idle_many_body()
 	    atf_fail "300 half-frame connections cost $((held - base)) KiB"
 	n=$(cat h.*.got | grep -c '^closed$')
 	atf_check_equal 300 "$n"
-	[ $((t1 - t0)) -le 15 ] ||
+	[ $((t1 - t0)) -le 30 ] ||
 	    atf_fail "half-frame connections took $((t1 - t0)) s to close"
 	lim_ok
 }
