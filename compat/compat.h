@@ -126,6 +126,15 @@ uint32_t compat_atflags_to_wire(int);
 uint8_t	 compat_lktype_to_wire(int);
 
 /*
+ * rdev.c: device numbers.  compat_rdev_to_wire gives Rgetattr's rdev as
+ * the Linux client decodes it (0 where Linux cannot hold the number);
+ * compat_rdev_from_wire makes the host dev_t for Tmknod's major and
+ * minor, -1 with EINVAL where the host cannot hold them.
+ */
+uint64_t compat_rdev_to_wire(dev_t);
+int	 compat_rdev_from_wire(uint32_t major, uint32_t minor, dev_t *);
+
+/*
  * nofollow.c: the errno an open(2) with O_NOFOLLOW gave, with the
  * host's "that is a symlink" (FreeBSD's EMLINK, NetBSD's EFTYPE) made
  * ELOOP; the identity where the host says ELOOP itself.
