@@ -448,8 +448,8 @@ static const struct wire_errno wire_errnos[] = {
  * privilege (the BSDs' chmod(2)).  Linux allows that bit, so there is
  * no same call to copy; it is a refusal root would not get, which
  * Linux's chmod(2) says with EPERM (EINVAL would call the mode itself
- * malformed).  NetBSD's other EFTYPE, O_NOFOLLOW on
- * a symlink, is ELOOP by compat_nofollow_errno before it gets here.
+ * malformed).  NetBSD's other EFTYPE, O_NOFOLLOW on a symlink, is
+ * ELOOP by compat_nofollow_errno before it gets here.
  */
 #ifdef EFTYPE
 	{ EFTYPE,		1 },
