@@ -17,9 +17,20 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
+
+/*
+ * "No such attribute": Linux's ENODATA, which FreeBSD and OpenBSD call
+ * ENOATTR and do not define under the Linux name.  Code that says
+ * ENODATA for a missing extended attribute then means the host's own
+ * errno for it, which compat/wire.c sends as Linux's ENODATA.
+ */
+#if !defined(ENODATA) && defined(ENOATTR)
+#define ENODATA		ENOATTR
+#endif
 
 /*
  * ctlopen.c: open a control fd for dirfd/name without following a final
@@ -113,6 +124,22 @@ int	 compat_lktype_from_wire(uint8_t);	/* F_RDLCK... or -1 */
 int	 compat_atflags_from_wire(uint32_t);	/* host AT_* or -1 */
 uint32_t compat_atflags_to_wire(int);
 uint8_t	 compat_lktype_to_wire(int);
+
+/*
+ * rdev.c: device numbers.  compat_rdev_to_wire gives Rgetattr's rdev as
+ * the Linux client decodes it (0 where Linux cannot hold the number);
+ * compat_rdev_from_wire makes the host dev_t for Tmknod's major and
+ * minor, -1 with EINVAL where the host cannot hold them.
+ */
+uint64_t compat_rdev_to_wire(dev_t);
+int	 compat_rdev_from_wire(uint32_t major, uint32_t minor, dev_t *);
+
+/*
+ * nofollow.c: the errno an open(2) with O_NOFOLLOW gave, with the
+ * host's "that is a symlink" (FreeBSD's EMLINK, NetBSD's EFTYPE) made
+ * ELOOP; the identity where the host says ELOOP itself.
+ */
+int	 compat_nofollow_errno(int);
 
 /*
  * setcred.c: this thread's file system identity (uid, gid, groups), for

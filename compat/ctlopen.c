@@ -23,15 +23,13 @@
 /*
  * Errors that mean "this file cannot be opened for reading", as opposed to
  * errors about the name or the process (ENOENT, EMFILE, ...) that the
- * caller must see.  A symlink under O_NOFOLLOW is ELOOP by POSIX, EMLINK
- * on FreeBSD and EFTYPE on NetBSD; a socket is ENXIO or EOPNOTSUPP.
+ * caller must see.  A symlink under O_NOFOLLOW is ELOOP once
+ * compat_nofollow_errno has had it; a socket is ENXIO or EOPNOTSUPP.
  */
 static int
 ctl_unopenable(int e)
 {
 	switch (e) {
-	case ELOOP:
-	case EMLINK:
 	case EACCES:
 	case EPERM:
 	case ENXIO:
@@ -39,9 +37,6 @@ ctl_unopenable(int e)
 	case EOPNOTSUPP:
 #if defined(ENOTSUP) && ENOTSUP != EOPNOTSUPP
 	case ENOTSUP:
-#endif
-#ifdef EFTYPE
-	case EFTYPE:
 #endif
 	case ETXTBSY:
 		return 1;
@@ -95,6 +90,14 @@ again:
 	fd = openat(dirfd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
 	    O_NOCTTY | O_CLOEXEC);
 	if (fd == -1) {
+		errno = compat_nofollow_errno(errno);
+		/*
+		 * A symlink took the file's place since the look: look
+		 * again, so the caller sees what is there now (a symlink,
+		 * no fd) and not the old file's type.
+		 */
+		if (errno == ELOOP && ++tries < 8)
+			goto again;
 		if (!ctl_unopenable(errno))
 			return -1;
 		/* It exists but has no fd here: st already describes it. */

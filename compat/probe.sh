@@ -49,6 +49,7 @@ probe ST_MTIMESPEC '#include <sys/stat.h>\nint main(void){struct stat s={0};retu
 # _Generic with no default: only the exact gid_t * prototype compiles.
 probe GETGROUPLIST_GID '#include <sys/types.h>\n#include <grp.h>\n#include <unistd.h>\nint main(void){return _Generic(&getgrouplist,int (*)(const char *,gid_t,gid_t *,int *):0);}\n'
 probe MKNODAT '#include <sys/stat.h>\n#include <fcntl.h>\nint main(void){return mkfifoat(AT_FDCWD,"x",0)+mknodat(AT_FDCWD,"x",S_IFIFO,0);}\n'
+probe SYS_SYSMACROS_H '#include <sys/types.h>\n#include <sys/sysmacros.h>\nint main(void){return (int)major(makedev(1,2));}\n'
 probe DAEMON '#include <stdlib.h>\n#include <unistd.h>\nint main(void){return daemon(0,0);}\n'
 probe SO_PEERCRED '#include <sys/socket.h>\nint main(void){struct ucred u;socklen_t l=sizeof(u);return getsockopt(0,SOL_SOCKET,SO_PEERCRED,&u,&l);}\n'
 probe GETPEEREID '#include <sys/types.h>\n#include <unistd.h>\nint main(void){uid_t u;gid_t g;return getpeereid(0,&u,&g);}\n'

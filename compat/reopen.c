@@ -76,7 +76,9 @@ compat_reopen(int fd, int pfd, const char *name, dev_t dev, ino_t ino,
 				errno = ESTALE;
 				return -1;
 			}
-			nfd = openat(pfd, name, flags | O_NOFOLLOW);
+			/* A symlink swapped in since is ELOOP everywhere. */
+			if ((nfd = openat(pfd, name, flags | O_NOFOLLOW)) == -1)
+				errno = compat_nofollow_errno(errno);
 		} else if (isdir) {
 			/* An export root has no name, but "." is itself. */
 			nfd = openat(fd, ".", flags | O_DIRECTORY);

@@ -439,6 +439,49 @@ static const struct wire_errno wire_errnos[] = {
 #if defined(ENOATTR) && (!defined(ENODATA) || ENOATTR != ENODATA)
 	{ ENOATTR,		61 },
 #endif
+/*
+ * BSD and macOS errnos Linux has no twin for, as the answer Linux gives
+ * for the same refusal; they follow every canonical row, so a wire value
+ * never turns back into one of them.  Anything left out here is EIO.
+ *
+ * EFTYPE: chmod(2) setting the sticky bit on a non-directory without
+ * privilege (the BSDs' chmod(2)).  Linux allows that bit, so there is
+ * no same call to copy; it is a refusal root would not get, which
+ * Linux's chmod(2) says with EPERM (EINVAL would call the mode itself
+ * malformed).  NetBSD's other EFTYPE, O_NOFOLLOW on a symlink, is
+ * ELOOP by compat_nofollow_errno before it gets here.
+ */
+#ifdef EFTYPE
+	{ EFTYPE,		1 },
+#endif
+/*
+ * ENOTCAPABLE: FreeBSD's Capsicum refused a descriptor right, or a
+ * lookup under O_RESOLVE_BENEATH tried to leave its directory.  The
+ * Linux counterpart of that fence, Landlock, refuses with EACCES.
+ * ECAPMODE, a call capability mode forbids outright, is EPERM as for a
+ * seccomp-filtered call.
+ */
+#ifdef ENOTCAPABLE
+	{ ENOTCAPABLE,		13 },
+#endif
+#ifdef ECAPMODE
+	{ ECAPMODE,		1 },
+#endif
+/*
+ * EINTEGRITY: FreeBSD's file systems found a checksum or structure
+ * wrong, Linux's EFSCORRUPTED, which is EUCLEAN ("structure needs
+ * cleaning").
+ */
+#ifdef EINTEGRITY
+	{ EINTEGRITY,		117 },
+#endif
+/* EAUTH, ENEEDAUTH: an NFS or RPC server refused the credentials. */
+#ifdef EAUTH
+	{ EAUTH,		13 },
+#endif
+#ifdef ENEEDAUTH
+	{ ENEEDAUTH,		13 },
+#endif
 };
 
 uint32_t

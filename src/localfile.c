@@ -15,11 +15,6 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
-#if defined(__has_include)
-#if __has_include(<sys/sysmacros.h>)
-#include <sys/sysmacros.h>		/* makedev() where types.h lacks it */
-#endif
-#endif
 
 #include <dirent.h>
 #include <errno.h>
@@ -773,7 +768,7 @@ lf_getattr(struct lfile *lf, uint64_t mask, struct p9_fcall *r)
 	r->u.rgetattr.uid = (uint32_t)st.st_uid;
 	r->u.rgetattr.gid = (uint32_t)st.st_gid;
 	r->u.rgetattr.nlink = (uint64_t)st.st_nlink;
-	r->u.rgetattr.rdev = (uint64_t)st.st_rdev;
+	r->u.rgetattr.rdev = compat_rdev_to_wire(st.st_rdev);
 	r->u.rgetattr.size = (uint64_t)st.st_size;
 	r->u.rgetattr.blksize = (uint64_t)st.st_blksize;
 	r->u.rgetattr.blocks = (uint64_t)st.st_blocks;
@@ -1852,6 +1847,7 @@ lf_mknod(struct lfile *dir, const char *name, uint32_t mode, uint32_t major,
 	struct export	*e = dir->lf_exp;
 	struct stat	 st;
 	mode_t		 perm, type;
+	dev_t		 dev;
 	int		 fd = -1, err, made = 0;
 
 	if ((err = lf_newcheck(dir, name)) != 0)
@@ -1882,8 +1878,8 @@ lf_mknod(struct lfile *dir, const char *name, uint32_t mode, uint32_t major,
 		if ((e->e_flags & EXP_ALLOWDEV) == 0)
 			return EPERM;
 		type = (mode & P9_L_S_IFMT) == P9_L_S_IFCHR ? S_IFCHR : S_IFBLK;
-		if (compat_mknodat(dir->lf_fd, name, type | perm,
-		    makedev(major, minor)) == -1)
+		if (compat_rdev_from_wire(major, minor, &dev) == -1 ||
+		    compat_mknodat(dir->lf_fd, name, type | perm, dev) == -1)
 			return errno;
 		break;
 	default:

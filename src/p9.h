@@ -198,6 +198,7 @@ enum p9_type {
 #define P9_L_ENOTSUP		95
 #define P9_L_ECONNREFUSED	111
 #define P9_L_ESTALE		116
+#define P9_L_EUCLEAN		117
 #define P9_L_EDQUOT		122
 
 struct p9_qid {

@@ -123,6 +123,94 @@ ATF_TC_BODY(errno_unknown, tc)
 	ATF_CHECK_EQ(compat_errno_from_wire(UINT32_MAX), EIO);
 }
 
+/*
+ * Host errnos Linux lacks go out as Linux's answer to the same refusal
+ * (compat/wire.c says why each), and a wire value never comes back as
+ * one of them.  Each row exists only where the host has the errno.
+ */
+ATF_TC_WITHOUT_HEAD(errno_nolinux);
+ATF_TC_BODY(errno_nolinux, tc)
+{
+	static const struct {
+		int		host;
+		uint32_t	wire;
+	} rows[] = {
+#ifdef EFTYPE
+		{ EFTYPE, P9_L_EPERM },
+#endif
+#ifdef ENOTCAPABLE
+		{ ENOTCAPABLE, P9_L_EACCES },
+#endif
+#ifdef ECAPMODE
+		{ ECAPMODE, P9_L_EPERM },
+#endif
+#ifdef EINTEGRITY
+		{ EINTEGRITY, P9_L_EUCLEAN },
+#endif
+#ifdef EAUTH
+		{ EAUTH, P9_L_EACCES },
+#endif
+#ifdef ENEEDAUTH
+		{ ENEEDAUTH, P9_L_EACCES },
+#endif
+		{ EPERM, P9_L_EPERM },
+	};
+	size_t	i;
+
+	for (i = 0; i < nitems(rows); i++)
+		ATF_CHECK_EQ_MSG(compat_errno_to_wire(rows[i].host),
+		    rows[i].wire, "host errno %d", rows[i].host);
+	ATF_CHECK_EQ(compat_errno_from_wire(P9_L_EPERM), EPERM);
+	ATF_CHECK_EQ(compat_errno_from_wire(P9_L_EACCES), EACCES);
+	/*
+	 * ENODATA has a name on every host (compat.h makes it ENOATTR on
+	 * FreeBSD and OpenBSD), and it is Linux's ENODATA on the wire.
+	 */
+	ATF_CHECK_EQ(compat_errno_to_wire(ENODATA), P9_L_ENODATA);
+}
+
+/*
+ * compat_nofollow_errno: what a real O_NOFOLLOW open of a symlink says
+ * here becomes ELOOP, and every other errno is left alone (all of them
+ * on a host that says ELOOP itself, as Linux does).
+ */
+ATF_TC_WITHOUT_HEAD(nofollow_errno);
+ATF_TC_BODY(nofollow_errno, tc)
+{
+	int	e, fd, want;
+
+	ATF_REQUIRE(symlink("nowhere", "lnk") == 0);
+	fd = openat(AT_FDCWD, "lnk", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ATF_REQUIRE(fd == -1);
+	e = errno;
+	ATF_CHECK_EQ_MSG(compat_nofollow_errno(e), ELOOP,
+	    "open(O_NOFOLLOW) of a symlink: errno %d -> %d", e,
+	    compat_nofollow_errno(e));
+	/* Opened for writing, as compat_reopen may: the same answer. */
+	ATF_REQUIRE(close(open("file", O_CREAT | O_WRONLY, 0600)) == 0);
+	ATF_REQUIRE(symlink("file", "flnk") == 0);
+	fd = openat(AT_FDCWD, "flnk", O_RDWR | O_NONBLOCK | O_NOFOLLOW |
+	    O_CLOEXEC);
+	ATF_REQUIRE(fd == -1);
+	ATF_CHECK_EQ(compat_nofollow_errno(errno), ELOOP);
+
+	for (e = 0; e < 512; e++) {
+		want = e;
+#ifdef HAVE_NOFOLLOW_EMLINK
+		if (e == EMLINK)
+			want = ELOOP;
+#endif
+#if defined(HAVE_NOFOLLOW_EFTYPE) && defined(EFTYPE)
+		if (e == EFTYPE)
+			want = ELOOP;
+#endif
+		ATF_CHECK_EQ_MSG(compat_nofollow_errno(e), want, "errno %d", e);
+	}
+#ifdef __linux__
+	ATF_CHECK_EQ(compat_nofollow_errno(EMLINK), EMLINK);
+#endif
+}
+
 /* The open flags as a Linux client sends them, and their host names. */
 static const struct {
 	uint32_t	wire;
@@ -339,6 +427,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, errno_known);
 	ATF_TP_ADD_TC(tp, errno_roundtrip);
 	ATF_TP_ADD_TC(tp, errno_unknown);
+	ATF_TP_ADD_TC(tp, errno_nolinux);
+	ATF_TP_ADD_TC(tp, nofollow_errno);
 	ATF_TP_ADD_TC(tp, oflags);
 	ATF_TP_ADD_TC(tp, mode);
 	ATF_TP_ADD_TC(tp, dtype_lktype);

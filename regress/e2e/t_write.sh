@@ -1486,6 +1486,39 @@ auth_cleanup()
 	e2e_stop
 }
 
+atf_test_case mknod_devnum cleanup
+mknod_devnum_head()
+{
+	atf_set descr "Tmknod's major and minor reach the node intact" \
+	    "past 8 bits each (the host's makedev, not a wire layout)"
+	atf_set require.user root
+}
+mknod_devnum_body()
+{
+	e2e_tree_small
+	e2e_start -e "$E2E_EXPORT,allowdev" -l "unix:$E2E_SOCK"
+	cat >d.in <<EOF
+version
+attach 0 root $E2E_EXPORT
+mknod 0 wide S_IFCHR|0600 259 70000
+mknod 0 top S_IFBLK|0600 4095 1048575
+EOF
+	cat >d.out <<EOF
+Rversion 8192 9P2000.L
+Rattach dir
+Rmknod file
+Rmknod file
+EOF
+	e2e_p9c d
+	# stat(1) prints the numbers in hex: 259:70000, 4095:1048575.
+	w_host '%F %t:%T' wide "character special file 103:11170"
+	w_host '%F %t:%T' top "block special file fff:fffff"
+}
+mknod_devnum_cleanup()
+{
+	e2e_stop
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case lcreate
@@ -1508,4 +1541,5 @@ atf_init_test_cases()
 	atf_add_test_case lock
 	atf_add_test_case flush
 	atf_add_test_case auth
+	atf_add_test_case mknod_devnum
 }
