@@ -70,6 +70,14 @@ int	compat_reopen(int fd, int pfd, const char *name, dev_t, ino_t,
 	    int hostflags);
 
 /*
+ * reopen.c: an fd that can do I/O for a handle whose fd may be O_PATH:
+ * fd itself, or a new one the caller closes (read-only, write-only if
+ * forwrite and reading is refused).  Regular files and directories only
+ * (EOPNOTSUPP otherwise); never follows a symlink.
+ */
+int	compat_iofd(int fd, int pfd, const char *name, int forwrite);
+
+/*
  * xattr.c: extended attributes in the user namespace at least, on a
  * handle triple.  Names are Linux-style ("user.foo").  ENOTSUP where the
  * host has none.  The get/list calls with a NULL buffer and size 0 return
