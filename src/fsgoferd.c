@@ -328,7 +328,7 @@ sandbox_prepare(struct server *srv, int nosandbox, int keeper,
 	else if (h == COMPAT_SANDBOX_PROCESS)
 		log_info("process confined to the export roots");
 	else
-		log_info("not confined: no way to on this system");
+		log_info("not confined: this system has no way to");
 	free(paths);
 	free(ro);
 	free(rm);
