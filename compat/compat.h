@@ -81,6 +81,14 @@ int	compat_reopen(int fd, int pfd, const char *name, dev_t, ino_t,
 	    int hostflags);
 
 /*
+ * reopen.c: an fd that can do I/O for a handle whose fd may be O_PATH:
+ * fd itself, or a new one the caller closes (read-only, write-only if
+ * forwrite and reading is refused).  Regular files and directories only
+ * (EOPNOTSUPP otherwise); never follows a symlink.
+ */
+int	compat_iofd(int fd, int pfd, const char *name, int forwrite);
+
+/*
  * xattr.c: extended attributes in the user namespace at least, on a
  * handle triple.  Names are Linux-style ("user.foo").  ENOTSUP where the
  * host has none.  The get/list calls with a NULL buffer and size 0 return
@@ -152,14 +160,22 @@ int	compat_setcred(uid_t, gid_t, int, const gid_t *);
 /*
  * sandbox.c: confine the threads that touch the file system for clients
  * to the export roots (read-only ones for reading) where the platform
- * can: Landlock per thread; unveil for the whole process.
- * compat_sandbox_prepare returns a handle, COMPAT_SANDBOX_NONE, or -1;
- * each worker then calls compat_sandbox_enter(handle).
+ * can: Landlock per thread; unveil for the whole process, which may then
+ * still remove rmpaths (the pidfile and unix sockets) at exit.
+ * compat_sandbox_prepare returns a handle, COMPAT_SANDBOX_PROCESS (the
+ * whole process is confined already), COMPAT_SANDBOX_NONE, or -1; each
+ * worker then calls compat_sandbox_enter(handle) for a handle >= 0.
+ * compat_sandbox_lock drops the system calls serving does not need
+ * (pledge), after start-up: 1 done, 0 not on this platform, -1 error.
  */
 #define COMPAT_SANDBOX_NONE	(-2)
+#define COMPAT_SANDBOX_PROCESS	(-3)
+#define COMPAT_NEED_UNIX	0x01
+#define COMPAT_NEED_INET	0x02
 int	compat_sandbox_prepare(const char *const *paths, const int *readonly,
-	    int n);
+	    int n, const char *const *rmpaths, int nrm);
 int	compat_sandbox_enter(int handle);
+int	compat_sandbox_lock(int need);
 
 /*
  * dirstream.c: a directory stream for fd (owned by it on success), read in

@@ -248,18 +248,27 @@ compat_fs_local(int fd)
 	return 0;
 }
 
-#elif defined(HAVE_STATFS_FSTYPENAME)
+#elif defined(HAVE_STATFS_FSTYPENAME) || defined(HAVE_STATVFS_FSTYPENAME)
+/* The BSDs name the type: statfs(2), or statvfs(2) on NetBSD. */
+#ifdef HAVE_STATVFS_FSTYPENAME
+#include <sys/statvfs.h>
+#define DS_STATFS	statvfs
+#define DS_FSTATFS	fstatvfs
+#else
 #include <sys/param.h>
 #include <sys/mount.h>
+#define DS_STATFS	statfs
+#define DS_FSTATFS	fstatfs
+#endif
 
 int
 compat_fs_local(int fd)
 {
 	static const char *const local[] = { "ufs", "ffs", "zfs", "tmpfs" };
-	struct statfs	 sf;
-	size_t		 i;
+	struct DS_STATFS	 sf;
+	size_t			 i;
 
-	if (fstatfs(fd, &sf) == -1)
+	if (DS_FSTATFS(fd, &sf) == -1)
 		return 0;
 	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++)
 		if (strcmp(sf.f_fstypename, local[i]) == 0)

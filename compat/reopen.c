@@ -111,3 +111,41 @@ fail:
 	errno = serrno;
 	return -1;
 }
+
+/*
+ * An fd the calls that refuse O_PATH descriptors accept (FreeBSD's
+ * extattr_*_fd, for one) from a handle's fd: the fd itself when it can
+ * do I/O, else a new read-only one (write-only when reading is refused
+ * and forwrite is set) by compat_reopen, so never through a symlink and
+ * never a different file.  Only regular files and directories are
+ * reopened: a symlink is not followed, and opening a device or a FIFO
+ * can have effects of its own; for those the answer is EOPNOTSUPP.  The
+ * caller closes a result that is not fd.
+ */
+int
+compat_iofd(int fd, int pfd, const char *name, int forwrite)
+{
+	struct stat	sb;
+	int		nfd;
+
+	if (fd < 0) {
+		errno = EBADF;
+		return -1;
+	}
+	if (compat_fd_is_io(fd))
+		return fd;
+	if (fstat(fd, &sb) == -1)
+		return -1;
+	if (S_ISDIR(sb.st_mode))
+		return compat_reopen(fd, pfd, name, sb.st_dev, sb.st_ino,
+		    O_RDONLY | O_DIRECTORY);
+	if (!S_ISREG(sb.st_mode)) {
+		errno = EOPNOTSUPP;
+		return -1;
+	}
+	nfd = compat_reopen(fd, pfd, name, sb.st_dev, sb.st_ino, O_RDONLY);
+	if (nfd == -1 && errno == EACCES && forwrite)
+		nfd = compat_reopen(fd, pfd, name, sb.st_dev, sb.st_ino,
+		    O_WRONLY);
+	return nfd;
+}

@@ -4,9 +4,16 @@
  * O_NOFOLLOW from a parent descriptor); it is a second fence should that
  * logic ever be wrong.
  *
- * Linux: Landlock.  The process may touch the export roots (read-only
- * ones only for reading) and read the system files the user database
- * needs; nothing else on the file system.  OpenBSD: unveil and pledge.
+ * Linux: Landlock, per worker thread.  The workers may touch the export
+ * roots (read-only ones only for reading) and read the system files the
+ * user database needs; nothing else on the file system.
+ *
+ * OpenBSD: unveil(2) and pledge(2), which hold for the whole process, the
+ * event loop thread too: the export roots as above, /etc for reading
+ * (the user database), and the paths the process must remove at exit
+ * (its pidfile and unix sockets) for removal only.  Then, once start-up
+ * is over, pledge to what serving needs (compat_sandbox_lock).
+ *
  * Elsewhere, or on a kernel without Landlock: nothing, said once.
  */
 #include <sys/types.h>
@@ -15,6 +22,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -64,12 +72,14 @@ ll_allow(int ruleset, const char *path, uint64_t access)
  * Build the confinement.  Landlock confines only the threads that enter
  * it, so the daemon confines its workers, which make every file system
  * call a client can cause, while the main thread stays free to remove
- * its pidfile and sockets at exit.  Returns a handle for
- * compat_sandbox_enter, COMPAT_SANDBOX_NONE where the platform has no
- * way (or confines the whole process at once, as unveil does), or -1.
+ * its pidfile and sockets at exit (rmpaths is not needed there).
+ * Returns a handle for compat_sandbox_enter, COMPAT_SANDBOX_PROCESS when
+ * the whole process is confined at once (unveil), COMPAT_SANDBOX_NONE
+ * where the platform has no way, or -1.
  */
 int
-compat_sandbox_prepare(const char *const *paths, const int *readonly, int n)
+compat_sandbox_prepare(const char *const *paths, const int *readonly, int n,
+    const char *const *rmpaths, int nrm)
 {
 #ifdef HAVE_LANDLOCK
 	struct landlock_ruleset_attr	 attr;
@@ -101,6 +111,8 @@ compat_sandbox_prepare(const char *const *paths, const int *readonly, int n)
 	for (i = 0; i < (int)(sizeof(sysread) / sizeof(sysread[0])); i++)
 		if (ll_allow(rs, sysread[i], LL_READ) == -1)
 			goto fail;
+	(void)rmpaths;
+	(void)nrm;
 	/* Inherited by the threads made after this. */
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		goto fail;
@@ -116,14 +128,63 @@ fail:
 	for (i = 0; i < n; i++)
 		if (unveil(paths[i], readonly[i] ? "r" : "rwc") == -1)
 			return -1;
+	/* Only creating and removing that one name: no reading it. */
+	for (i = 0; i < nrm; i++)
+		if (unveil(rmpaths[i], "c") == -1)
+			return -1;
 	if (unveil("/etc", "r") == -1 || unveil(NULL, NULL) == -1)
 		return -1;
-	return COMPAT_SANDBOX_NONE;
+	return COMPAT_SANDBOX_PROCESS;
 #else
 	(void)paths;
 	(void)readonly;
 	(void)n;
+	(void)rmpaths;
+	(void)nrm;
 	return COMPAT_SANDBOX_NONE;
+#endif
+}
+
+/*
+ * After start-up (workers running, listeners open, privileges dropped),
+ * give up the system calls serving does not need.  need is a mask of
+ * COMPAT_NEED_UNIX and COMPAT_NEED_INET, the kinds of socket accepted
+ * or served.  What the daemon does from then on, and the promise each
+ * needs:
+ *
+ *	stdio	the event loop, threads, buffers, mmap of a file, syslog
+ *	rpath	open for reading, stat, readlink, directory listings, statfs
+ *	wpath	open for writing
+ *	cpath	create, remove, rename, link, symlink, mkdir; the pidfile
+ *		and unix sockets at exit
+ *	dpath	mknod and mkfifo (Tmknod)
+ *	fattr	chmod, utimes, truncate (Tsetattr)
+ *	chown	fchown and fchownat at all (Tsetattr of uid or gid)
+ *	getpw	getpwuid_r and getgrouplist for trusted-group peers
+ *	unix	accept, getpeername and getpeereid on unix sockets
+ *	inet	accept, getpeername and TCP_NODELAY on TCP sockets
+ *
+ * Not: flock (locks are the in-process table: there are no OFD locks),
+ * id (no per-thread credentials: the "user" and "squash" modes are
+ * refused at start-up), proc and exec (nothing is forked after this).
+ * Returns 1 when pledged, 0 where the platform has no pledge, or -1.
+ */
+int
+compat_sandbox_lock(int need)
+{
+#ifdef HAVE_PLEDGE
+	char	promises[128];
+
+	(void)snprintf(promises, sizeof(promises),
+	    "stdio rpath wpath cpath dpath fattr chown getpw%s%s",
+	    (need & COMPAT_NEED_UNIX) ? " unix" : "",
+	    (need & COMPAT_NEED_INET) ? " inet" : "");
+	if (pledge(promises, NULL) == -1)
+		return -1;
+	return 1;
+#else
+	(void)need;
+	return 0;
 #endif
 }
 

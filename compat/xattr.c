@@ -9,7 +9,8 @@
  * attributes on symlinks anyway, so a symlink has no attributes here and
  * setting one is EPERM, as Linux says.
  *
- * FreeBSD: extattr(2) on the fd, user namespace only.  Elsewhere ENOTSUP.
+ * FreeBSD: extattr(2) on the fd (reopened for I/O where it is O_PATH),
+ * user namespace only.  Elsewhere ENOTSUP.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -149,11 +150,14 @@ compat_removexattr(int fd, int pfd, const char *name, const char *attr)
 
 /*
  * FreeBSD has no *at extattr calls and no extattr on a name relative to
- * a directory fd, so a file without an fd (a symlink, an unreadable file)
- * has no reachable attributes.
+ * a directory fd, so a file without an fd has no reachable attributes.
+ * extattr_*_fd refuses an O_PATH fd (EBADF), which is what a handle
+ * holds from 14.0 on: such a file or directory is reopened for I/O by
+ * compat_iofd, never through a symlink.  Symlinks and special files
+ * (which are not opened for this) have no reachable attributes either.
  */
 static int
-xa_fd(int fd, const char *attr, const char **an)
+xa_name(const char *attr, const char **an)
 {
 	if (strncmp(attr, XA_USER, XA_USERLEN) != 0) {
 		errno = EOPNOTSUPP;
@@ -164,11 +168,33 @@ xa_fd(int fd, const char *attr, const char **an)
 		errno = EINVAL;
 		return -1;
 	}
+	return 0;
+}
+
+/* An fd extattr accepts, or -1: ENOATTR where none can be had. */
+static int
+xa_io(int fd, int pfd, const char *name, int forwrite)
+{
+	int	iofd;
+
 	if (fd < 0) {
 		errno = ENOATTR;
 		return -1;
 	}
-	return 0;
+	if ((iofd = compat_iofd(fd, pfd, name, forwrite)) == -1 &&
+	    errno == EOPNOTSUPP)
+		errno = ENOATTR;
+	return iofd;
+}
+
+static void
+xa_done(int iofd, int fd)
+{
+	int	serrno = errno;
+
+	if (iofd != fd)
+		close(iofd);
+	errno = serrno;
 }
 
 ssize_t
@@ -177,55 +203,56 @@ compat_getxattr(int fd, int pfd, const char *name, const char *attr,
 {
 	const char	*an;
 	ssize_t		 n;
+	int		 iofd;
 
-	(void)pfd;
-	(void)name;
-	if (xa_fd(fd, attr, &an) == -1)
+	if (xa_name(attr, &an) == -1 ||
+	    (iofd = xa_io(fd, pfd, name, 0)) == -1)
 		return -1;
 	if (buf == NULL || size == 0)
-		return extattr_get_fd(fd, EXTATTR_NAMESPACE_USER, an, NULL, 0);
+		n = extattr_get_fd(iofd, EXTATTR_NAMESPACE_USER, an, NULL, 0);
 	/* extattr truncates silently; Linux says ERANGE. */
-	if ((n = extattr_get_fd(fd, EXTATTR_NAMESPACE_USER, an, NULL,
-	    0)) == -1)
-		return -1;
-	if ((size_t)n > size) {
-		errno = ERANGE;
-		return -1;
+	else if ((n = extattr_get_fd(iofd, EXTATTR_NAMESPACE_USER, an, NULL,
+	    0)) != -1) {
+		if ((size_t)n > size) {
+			errno = ERANGE;
+			n = -1;
+		} else
+			n = extattr_get_fd(iofd, EXTATTR_NAMESPACE_USER, an,
+			    buf, size);
 	}
-	return extattr_get_fd(fd, EXTATTR_NAMESPACE_USER, an, buf, size);
+	xa_done(iofd, fd);
+	return n;
 }
 
 /* extattr lists length-prefixed names; Linux lists "user.name\0". */
 ssize_t
 compat_listxattr(int fd, int pfd, const char *name, char *buf, size_t size)
 {
-	unsigned char	*raw;
-	ssize_t		 rawlen, i;
+	unsigned char	*raw = NULL;
+	ssize_t		 rawlen, i, ret = -1;
 	size_t		 need = 0, len;
+	int		 iofd;
 
-	(void)pfd;
-	(void)name;
-	if (fd < 0)
-		return 0;
-	if ((rawlen = extattr_list_fd(fd, EXTATTR_NAMESPACE_USER, NULL,
-	    0)) <= 0)
-		return rawlen;
-	if ((raw = malloc(rawlen)) == NULL)
-		return -1;
-	if ((rawlen = extattr_list_fd(fd, EXTATTR_NAMESPACE_USER, raw,
-	    rawlen)) == -1) {
-		free(raw);
-		return -1;
+	if ((iofd = xa_io(fd, pfd, name, 0)) == -1)
+		return errno == ENOATTR ? 0 : -1;
+	if ((rawlen = extattr_list_fd(iofd, EXTATTR_NAMESPACE_USER, NULL,
+	    0)) <= 0) {
+		ret = rawlen;
+		goto done;
 	}
+	if ((raw = malloc(rawlen)) == NULL)
+		goto done;
+	if ((rawlen = extattr_list_fd(iofd, EXTATTR_NAMESPACE_USER, raw,
+	    rawlen)) == -1)
+		goto done;
 	for (i = 0; i < rawlen; i += 1 + len) {
 		len = raw[i];
 		if (i + 1 + (ssize_t)len > rawlen)
 			break;
 		if (buf != NULL && size != 0) {
 			if (need + XA_USERLEN + len + 1 > size) {
-				free(raw);
 				errno = ERANGE;
-				return -1;
+				goto done;
 			}
 			memcpy(buf + need, XA_USER, XA_USERLEN);
 			memcpy(buf + need + XA_USERLEN, raw + i + 1, len);
@@ -233,8 +260,11 @@ compat_listxattr(int fd, int pfd, const char *name, char *buf, size_t size)
 		}
 		need += XA_USERLEN + len + 1;
 	}
+	ret = need;
+done:
 	free(raw);
-	return need;
+	xa_done(iofd, fd);
+	return ret;
 }
 
 int
@@ -243,38 +273,40 @@ compat_setxattr(int fd, int pfd, const char *name, const char *attr,
 {
 	const char	*an;
 	ssize_t		 had;
+	int		 iofd, rc = -1;
 
-	(void)pfd;
-	(void)name;
 	if (wireflags & ~(P9_XATTR_CREATE | P9_XATTR_REPLACE)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (xa_fd(fd, attr, &an) == -1)
+	if (xa_name(attr, &an) == -1 ||
+	    (iofd = xa_io(fd, pfd, name, 1)) == -1)
 		return -1;
 	/* extattr has no create/replace flags; check first. */
-	had = extattr_get_fd(fd, EXTATTR_NAMESPACE_USER, an, NULL, 0);
-	if ((wireflags & P9_XATTR_CREATE) && had >= 0) {
+	had = extattr_get_fd(iofd, EXTATTR_NAMESPACE_USER, an, NULL, 0);
+	if ((wireflags & P9_XATTR_CREATE) && had >= 0)
 		errno = EEXIST;
-		return -1;
-	}
-	if ((wireflags & P9_XATTR_REPLACE) && had == -1)
-		return -1;
-	if (extattr_set_fd(fd, EXTATTR_NAMESPACE_USER, an, buf, size) == -1)
-		return -1;
-	return 0;
+	else if ((wireflags & P9_XATTR_REPLACE) && had == -1)
+		;
+	else if (extattr_set_fd(iofd, EXTATTR_NAMESPACE_USER, an, buf,
+	    size) != -1)
+		rc = 0;
+	xa_done(iofd, fd);
+	return rc;
 }
 
 int
 compat_removexattr(int fd, int pfd, const char *name, const char *attr)
 {
 	const char	*an;
+	int		 iofd, rc;
 
-	(void)pfd;
-	(void)name;
-	if (xa_fd(fd, attr, &an) == -1)
+	if (xa_name(attr, &an) == -1 ||
+	    (iofd = xa_io(fd, pfd, name, 1)) == -1)
 		return -1;
-	return extattr_delete_fd(fd, EXTATTR_NAMESPACE_USER, an);
+	rc = extattr_delete_fd(iofd, EXTATTR_NAMESPACE_USER, an);
+	xa_done(iofd, fd);
+	return rc;
 }
 
 #else /* neither */

@@ -283,35 +283,78 @@ drop_privileges(const char *user)
 
 /*
  * Prepare the confinement of the workers to the exports, unless -S said
- * not to.  Returns the handle work_init passes to each worker, or
+ * not to.  Where it holds for the whole process (unveil), the process
+ * itself must still remove rmfile (its pidfile, or NULL) and its unix
+ * sockets at exit, unless a keeper does (keeper is set).  Returns the
+ * handle work_init passes to each worker, COMPAT_SANDBOX_PROCESS or
  * COMPAT_SANDBOX_NONE.
  */
 static int
-sandbox_prepare(struct server *srv, int nosandbox)
+sandbox_prepare(struct server *srv, int nosandbox, int keeper,
+    const char *rmfile)
 {
 	struct export	*e;
-	const char	**paths;
-	int		 *ro, n = 0, h;
+	struct listener	*li;
+	const char	**paths, **rm;
+	int		 *ro, n = 0, nrm = 0, h;
 
 	if (nosandbox)
 		return COMPAT_SANDBOX_NONE;
 	TAILQ_FOREACH(e, &srv->s_exports, e_entry)
 		n++;
+	TAILQ_FOREACH(li, &srv->s_listeners, li_entry)
+		nrm++;
 	if ((paths = calloc(n, sizeof(*paths))) == NULL ||
-	    (ro = calloc(n, sizeof(*ro))) == NULL)
+	    (ro = calloc(n, sizeof(*ro))) == NULL ||
+	    (rm = calloc(nrm + 1, sizeof(*rm))) == NULL)
 		fatal(NULL);
 	n = 0;
 	TAILQ_FOREACH(e, &srv->s_exports, e_entry) {
 		paths[n] = e->e_path;
 		ro[n++] = (e->e_flags & EXP_RO) != 0;
 	}
-	if ((h = compat_sandbox_prepare(paths, ro, n)) == -1)
+	nrm = 0;
+	if (!keeper) {
+		TAILQ_FOREACH(li, &srv->s_listeners, li_entry)
+			if (li->li_path != NULL)
+				rm[nrm++] = li->li_path;
+		if (rmfile != NULL)
+			rm[nrm++] = rmfile;
+	}
+	if ((h = compat_sandbox_prepare(paths, ro, n, rm, nrm)) == -1)
 		fatal("cannot confine the workers to the exports");
-	log_info(h >= 0 ? "workers confined to the export roots" :
-	    "no per-thread confinement on this platform");
+	if (h >= 0)
+		log_info("workers confined to the export roots");
+	else if (h == COMPAT_SANDBOX_PROCESS)
+		log_info("process confined to the export roots");
+	else
+		log_info("not confined: this system has no way to");
 	free(paths);
 	free(ro);
+	free(rm);
 	return h;
+}
+
+/*
+ * Once start-up is over, drop the system calls serving does not need,
+ * where the platform can (pledge), unless -S said not to.
+ */
+static void
+sandbox_lock(struct server *srv, int nosandbox, int inetd)
+{
+	struct listener	*li;
+	int		 need = 0, rc;
+
+	if (nosandbox)
+		return;
+	if (inetd)
+		need = COMPAT_NEED_UNIX | COMPAT_NEED_INET;
+	TAILQ_FOREACH(li, &srv->s_listeners, li_entry)
+		need |= li->li_unix ? COMPAT_NEED_UNIX : COMPAT_NEED_INET;
+	if ((rc = compat_sandbox_lock(need)) == -1)
+		fatal("cannot restrict the system calls (pledge)");
+	if (rc == 1)
+		log_info("system calls restricted to what serving needs");
 }
 
 /*
@@ -563,7 +606,7 @@ main(int argc, char *argv[])
 	 * Still root here: the pidfile is written, and the confinement is
 	 * built from paths root may need to search.  Then drop.
 	 */
-	sbx = sandbox_prepare(&srv, nosandbox);
+	sbx = sandbox_prepare(&srv, nosandbox, user != NULL, pidfile);
 	if (user != NULL)
 		drop_privileges(user);
 	save_groups(&srv);
@@ -590,6 +633,7 @@ main(int argc, char *argv[])
 		c->c_inetd = 1;
 	} else
 		print_mount_hint(&srv);
+	sandbox_lock(&srv, nosandbox, inetd);
 
 	event_base_dispatch(srv.s_base);
 

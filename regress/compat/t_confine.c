@@ -118,7 +118,7 @@ ATF_TC_BODY(sandbox_thread, tc)
 	mkfile("outside", 0644);
 	snprintf(exp, sizeof(exp), "%s/export", cwd);
 	paths[0] = exp;
-	h = compat_sandbox_prepare(paths, ro, 1);
+	h = compat_sandbox_prepare(paths, ro, 1, NULL, 0);
 	if (h == COMPAT_SANDBOX_NONE)
 		atf_tc_skip("no per-thread confinement here (no Landlock)");
 	ATF_REQUIRE_MSG(h >= 0, "prepare: %s", strerror(errno));
@@ -135,9 +135,23 @@ ATF_TC_BODY(sandbox_thread, tc)
 	ATF_CHECK_EQ(try_open("outside"), 0);
 }
 
+/* Without pledge the lock is a no-op that says so; -1 would be fatal. */
+ATF_TC_WITHOUT_HEAD(lock_noop);
+ATF_TC_BODY(lock_noop, tc)
+{
+#ifdef HAVE_PLEDGE
+	atf_tc_skip("pledge(2) here: the lock would hold for the test");
+#else
+	ATF_CHECK_EQ(compat_sandbox_lock(COMPAT_NEED_UNIX |
+	    COMPAT_NEED_INET), 0);
+	ATF_CHECK_EQ(compat_sandbox_lock(0), 0);
+#endif
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, setcred_thread);
 	ATF_TP_ADD_TC(tp, sandbox_thread);
+	ATF_TP_ADD_TC(tp, lock_noop);
 	return atf_no_error();
 }

@@ -628,6 +628,87 @@ ATF_TC_BODY(chown_chmod_symlink, tc)
 	close(fd);
 }
 
+/*
+ * compat_iofd, which FreeBSD's extattr shim uses because extattr_*_fd
+ * refuses O_PATH fds: an I/O fd of the same file from a control fd, never
+ * a symlink's target, never a device or FIFO, never a swapped-in file.
+ */
+ATF_TC_WITHOUT_HEAD(iofd);
+ATF_TC_BODY(iofd, tc)
+{
+	struct stat	st, sb;
+	char		buf[8];
+	int		dfd, fd, iofd;
+
+	dfd = opendot();
+	mkfile("f", "data", 0644);
+	ATF_REQUIRE(mkdir("d", 0755) == 0);
+	ATF_REQUIRE(symlink("f", "l") == 0);
+	ATF_REQUIRE(mkfifo("p", 0644) == 0);
+
+	ctl(dfd, "f", &fd, &st);
+	iofd = compat_iofd(fd, dfd, "f", 0);
+	ATF_REQUIRE_MSG(iofd != -1, "iofd f: %s", strerror(errno));
+	ATF_CHECK_EQ(compat_fd_is_io(iofd), 1);
+	ATF_REQUIRE(fstat(iofd, &sb) == 0);
+	ATF_CHECK_EQ(sb.st_ino, st.st_ino);
+	ATF_CHECK_EQ(read(iofd, buf, 4), 4);
+	ATF_CHECK_EQ(fcntl(iofd, F_GETFL) & O_ACCMODE, O_RDONLY);
+	ATF_CHECK(fcntl(iofd, F_GETFD) & FD_CLOEXEC);
+	if (compat_fd_is_io(fd))
+		ATF_CHECK_EQ(iofd, fd);
+	else {
+		ATF_CHECK(iofd != fd);
+		/* Blocking again once verified, like any reopen. */
+		ATF_CHECK_EQ(fcntl(iofd, F_GETFL) & O_NONBLOCK, 0);
+		close(iofd);
+		/* A file renamed over the name is never the one reopened. */
+		ATF_REQUIRE(rename("f", "f.old") == 0);
+		mkfile("f", "intruder", 0644);
+		iofd = compat_iofd(fd, dfd, "f", 0);
+		if (iofd != -1) {
+			ATF_REQUIRE(fstat(iofd, &sb) == 0);
+			ATF_CHECK_EQ(sb.st_ino, st.st_ino);
+			close(iofd);
+		} else
+			ATF_CHECK_EQ(errno, ESTALE);
+	}
+	close(fd);
+
+	ctl(dfd, "d", &fd, &st);
+	iofd = compat_iofd(fd, dfd, "d", 1);
+	ATF_REQUIRE_MSG(iofd != -1, "iofd d: %s", strerror(errno));
+	ATF_CHECK_EQ(compat_fd_is_io(iofd), 1);
+	ATF_REQUIRE(fstat(iofd, &sb) == 0);
+	ATF_CHECK_EQ(sb.st_ino, st.st_ino);
+	if (iofd != fd)
+		close(iofd);
+	close(fd);
+
+	/* The symlink itself, never its target. */
+	ctl(dfd, "l", &fd, &st);
+	if (fd >= 0) {
+		errno = 0;
+		ATF_CHECK_EQ(compat_iofd(fd, dfd, "l", 0), -1);
+		ATF_CHECK_EQ(errno, EOPNOTSUPP);
+		close(fd);
+	}
+
+	/* A FIFO is not opened for this (the control fd may be one). */
+	ctl(dfd, "p", &fd, &st);
+	if (fd >= 0 && !compat_fd_is_io(fd)) {
+		errno = 0;
+		ATF_CHECK_EQ(compat_iofd(fd, dfd, "p", 0), -1);
+		ATF_CHECK_EQ(errno, EOPNOTSUPP);
+	}
+	if (fd >= 0)
+		close(fd);
+
+	errno = 0;
+	ATF_CHECK_EQ(compat_iofd(-1, dfd, "f", 0), -1);
+	ATF_CHECK_EQ(errno, EBADF);
+}
+
 ATF_TC_WITHOUT_HEAD(xattr);
 ATF_TC_BODY(xattr, tc)
 {
@@ -756,6 +837,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, link_handle);
 	ATF_TP_ADD_TC(tp, utimens);
 	ATF_TP_ADD_TC(tp, chown_chmod_symlink);
+	ATF_TP_ADD_TC(tp, iofd);
 	ATF_TP_ADD_TC(tp, xattr);
 	ATF_TP_ADD_TC(tp, map_resident);
 	return atf_no_error();

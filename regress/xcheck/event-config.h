@@ -4,7 +4,8 @@
  * other targets, all but the one file configure generated for the host.
  * This stands in for it, included first so the host's is skipped, with
  * what the public headers fsgoferd includes ask of it, true of each
- * xcheck target (LP64 Linux/musl and macOS on x86_64 and aarch64).
+ * xcheck target (LP64 Linux/musl and macOS on x86_64 and aarch64) and
+ * of regress/bsdcheck.sh's (FreeBSD, OpenBSD and NetBSD on amd64).
  * Nothing here is linked or run.
  */
 #ifndef EVENT2_EVENT_CONFIG_H_INCLUDED_
@@ -34,7 +35,7 @@
 #define EVENT__HAVE_TIMERCLEAR		1
 #define EVENT__HAVE_TIMERISSET		1
 
-/* Every target is LP64. */
+/* Every target is LP64, and pthread_t is a pointer on each. */
 #define EVENT__SIZEOF_SHORT		2
 #define EVENT__SIZEOF_INT		4
 #define EVENT__SIZEOF_LONG		8
