@@ -62,6 +62,8 @@ srv_setup(void)
 	    NULL);
 	ATF_REQUIRE((srv.s_wq = work_init(&srv, srv.s_lim.l_workers,
 	    COMPAT_SANDBOX_NONE)) != NULL);
+	/* As the daemon runs: dropped fids are closed by a worker. */
+	fid_set_closer(work_close, srv.s_wq);
 	ATF_REQUIRE(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
 	ATF_REQUIRE(fcntl(sv[1], F_SETFL, O_NONBLOCK) == 0);
 	ATF_REQUIRE(conn_new(&srv, sv[0], "test") != NULL);
@@ -94,7 +96,10 @@ srv_done(void)
 		close(peer);
 		peer = -1;
 	}
+	fid_set_closer(NULL, NULL);
 	work_shutdown(srv.s_wq);
+	if (srv.s_stoptimer != NULL)
+		event_free(srv.s_stoptimer);
 	if (srv.s_flushev != NULL)
 		event_free(srv.s_flushev);
 	event_base_free(srv.s_base);
@@ -360,6 +365,34 @@ ATF_TC_BODY(teardown_in_flight, tc)
 	srv_done();
 }
 
+/*
+ * The server stops while workers hold a pipeline of requests: the
+ * connection is closed once they finish, then the pool shuts down with
+ * nothing left queued.
+ */
+ATF_TC_WITHOUT_HEAD(stop_in_flight);
+ATF_TC_BODY(stop_in_flight, tc)
+{
+	struct msg	 m;
+	uint8_t		 buf[256];
+	time_t		 t0;
+	int		 i;
+
+	srv_setup();
+	version_attach();
+	for (i = 0; i < 48; i++) {
+		getattr(&m, 300 + i);
+		send_all(m.m_buf, m.m_len);
+	}
+	server_stop(&srv);
+	ATF_CHECK(wait_gone() == 0);
+	/* Replies made before the close may come; then end of stream. */
+	t0 = time(NULL);
+	while (recv_msg(buf, sizeof(buf)) > 0)
+		ATF_REQUIRE(!expired(t0));
+	srv_done();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, version_reply);
@@ -369,5 +402,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, frame_over_msize);
 	ATF_TP_ADD_TC(tp, worker_replies);
 	ATF_TP_ADD_TC(tp, teardown_in_flight);
+	ATF_TP_ADD_TC(tp, stop_in_flight);
 	return atf_no_error();
 }
