@@ -13,19 +13,6 @@
 
 #include "fsgoferd.h"
 
-/* Which fids a request names, and how it uses them. */
-struct fidspec {
-	int		fs_has;		/* bits: which of the three are named */
-#define FS_FID		0x01
-#define FS_FID2		0x02
-#define FS_NEWFID	0x04
-	uint32_t	fs_fid;		/* locked shared or exclusive */
-	uint32_t	fs_fid2;	/* locked shared */
-	uint32_t	fs_newfid;	/* made by the request */
-	int		fs_excl;
-	int		fs_drop;	/* off the table now: clunk, remove */
-};
-
 void
 req_free(struct req *r)
 {
@@ -35,134 +22,6 @@ req_free(struct req *r)
 	bufpool_put(bp, r->r_frame, r->r_framecap);
 	mapwin_put(r->r_win);
 	free(r);
-}
-
-static void
-fidspec_of(const struct p9_fcall *t, struct fidspec *fs)
-{
-	memset(fs, 0, sizeof(*fs));
-	switch (t->type) {
-	case P9_TATTACH:
-		fs->fs_newfid = t->u.tattach.fid;
-		fs->fs_has |= FS_NEWFID;
-		break;
-	case P9_TWALK:
-		fs->fs_fid = t->u.twalk.fid;
-		fs->fs_has |= FS_FID;
-		if (t->u.twalk.newfid == t->u.twalk.fid)
-			fs->fs_excl = 1;	/* the fid moves */
-		else {
-			fs->fs_newfid = t->u.twalk.newfid;
-			fs->fs_has |= FS_NEWFID;
-		}
-		break;
-	case P9_TXATTRWALK:
-		fs->fs_fid = t->u.txattrwalk.fid;
-		fs->fs_has |= FS_FID;
-		fs->fs_newfid = t->u.txattrwalk.newfid;
-		fs->fs_has |= FS_NEWFID;
-		break;
-	case P9_TGETATTR:
-		fs->fs_fid = t->u.tgetattr.fid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TSETATTR:
-		fs->fs_fid = t->u.tsetattr.fid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TSTATFS:
-		fs->fs_fid = t->u.tstatfs.fid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TREADLINK:
-		fs->fs_fid = t->u.treadlink.fid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TFSYNC:
-		fs->fs_fid = t->u.tfsync.fid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TLOCK:
-		fs->fs_fid = t->u.tlock.fid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TGETLOCK:
-		fs->fs_fid = t->u.getlock.fid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TREAD:
-		fs->fs_fid = t->u.tread.fid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TWRITE:
-		fs->fs_fid = t->u.twrite.fid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TLOPEN:
-		fs->fs_fid = t->u.tlopen.fid;
-		fs->fs_has |= FS_FID;
-		fs->fs_excl = 1;
-		break;
-	case P9_TLCREATE:
-		fs->fs_fid = t->u.tlcreate.fid;
-		fs->fs_has |= FS_FID;
-		fs->fs_excl = 1;
-		break;
-	case P9_TREADDIR:
-		fs->fs_fid = t->u.treaddir.fid;
-		fs->fs_has |= FS_FID;
-		fs->fs_excl = 1;	/* one directory cursor per fid */
-		break;
-	case P9_TXATTRCREATE:
-		fs->fs_fid = t->u.txattrcreate.fid;
-		fs->fs_has |= FS_FID;
-		fs->fs_excl = 1;
-		break;
-	case P9_TCLUNK:
-		fs->fs_fid = t->u.tclunk.fid;
-		fs->fs_has |= FS_FID;
-		fs->fs_excl = fs->fs_drop = 1;
-		break;
-	case P9_TREMOVE:
-		fs->fs_fid = t->u.tremove.fid;
-		fs->fs_has |= FS_FID;
-		fs->fs_excl = fs->fs_drop = 1;
-		break;
-	case P9_TMKDIR:
-		fs->fs_fid = t->u.tmkdir.dfid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TSYMLINK:
-		fs->fs_fid = t->u.tsymlink.dfid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TMKNOD:
-		fs->fs_fid = t->u.tmknod.dfid;
-		fs->fs_has |= FS_FID;
-		break;
-	case P9_TLINK:
-		fs->fs_fid = t->u.tlink.dfid;
-		fs->fs_has |= FS_FID;
-		fs->fs_fid2 = t->u.tlink.fid;
-		fs->fs_has |= FS_FID2;
-		break;
-	case P9_TRENAME:
-		fs->fs_fid = t->u.trename.fid;
-		fs->fs_has |= FS_FID;
-		fs->fs_fid2 = t->u.trename.dfid;
-		fs->fs_has |= FS_FID2;
-		break;
-	case P9_TRENAMEAT:
-		fs->fs_fid = t->u.trenameat.olddirfid;
-		fs->fs_has |= FS_FID;
-		fs->fs_fid2 = t->u.trenameat.newdirfid;
-		fs->fs_has |= FS_FID2;
-		break;
-	case P9_TUNLINKAT:
-		fs->fs_fid = t->u.tunlinkat.dirfid;
-		fs->fs_has |= FS_FID;
-		break;
-	}
 }
 
 static struct fid *
@@ -177,22 +36,29 @@ fid_use(struct conn *c, uint32_t id)
 	return f;
 }
 
-/* Resolve the request's fids; 0 or a host errno for the reply. */
+/* Resolve the request's fids as its row says; 0 or a host errno. */
 static int
 dispatch_fids(struct conn *c, struct req *r)
 {
-	struct fidspec	 fs;
+	const struct msgtype	*m = r->r_msg;
+	const struct p9_fcall	*t = &r->r_t;
+	int			 newfid = m->mt_flags & MSG_NEWFID;
 
 	/* NOFID never names a fid: fid_use and fid_new refuse it. */
-	fidspec_of(&r->r_t, &fs);
-	if ((fs.fs_has & FS_FID) &&
-	    (r->r_fid = fid_use(c, fs.fs_fid)) == NULL)
+	r->r_excl = (m->mt_flags & MSG_EXCL) != 0;
+	if ((m->mt_flags & MSG_FID) &&
+	    (r->r_fid = fid_use(c, MSG_U32(t, m->mt_fid))) == NULL)
 		return EBADF;
-	if ((fs.fs_has & FS_FID2) &&
-	    (r->r_fid2 = fid_use(c, fs.fs_fid2)) == NULL)
+	if ((m->mt_flags & MSG_MOVE) &&
+	    MSG_U32(t, m->mt_newfid) == MSG_U32(t, m->mt_fid)) {
+		newfid = 0;
+		r->r_excl = 1;		/* the fid moves */
+	}
+	if ((m->mt_flags & MSG_FID2) &&
+	    (r->r_fid2 = fid_use(c, MSG_U32(t, m->mt_fid2))) == NULL)
 		return EBADF;
-	if (fs.fs_has & FS_NEWFID) {
-		r->r_newfid = fid_new(&c->c_fids, fs.fs_newfid,
+	if (newfid) {
+		r->r_newfid = fid_new(&c->c_fids, MSG_U32(t, m->mt_newfid),
 		    c->c_srv->s_lim.l_maxfids);
 		if (r->r_newfid == NULL)
 			return errno;
@@ -203,8 +69,7 @@ dispatch_fids(struct conn *c, struct req *r)
 			r->r_newfid->f_cred->cr_refs++;
 		}
 	}
-	r->r_excl = fs.fs_excl;
-	if (fs.fs_drop)
+	if (m->mt_flags & MSG_DROP)
 		fid_remove(&c->c_fids, r->r_fid);
 	return 0;
 }
@@ -262,63 +127,31 @@ dispatch_now(struct req *r, int err)
 
 /*
  * Answer a cheap request on the loop thread, sparing it two thread
- * hops.  Only calls that do no I/O qualify: Tgetattr is an fstat of a
- * descriptor the fid holds, Tclunk only closes descriptors (unless the
- * file table's lock is busy, an xattr must be written, or the file's
- * name is gone and the close may free its blocks: then a worker does
- * it), a small Tread is tried from the page cache, with a read that
- * fails rather than wait for the disk (ops_read_cached), a Twalk from
- * the kernel's lookup cache (ops_walk_cached) and a Treaddir from the
- * export's listing cache (ops_readdir_cached).  Never when the fid
- * needs other credentials (f_cred: a walk as another user needs a
- * worker's), and never waiting for a fid lock: a fid busy on a worker
- * sends the request there.
+ * hops.  Only calls that do no I/O have a row's mt_inline: Tgetattr is
+ * an fstat of a descriptor the fid holds, Tclunk only closes
+ * descriptors (unless the file table's lock is busy, an xattr must be
+ * written, or the file's name is gone and the close may free its
+ * blocks: then a worker does it), a small Tread is tried from the page
+ * cache, with a read that fails rather than wait for the disk
+ * (ops_read_cached), a Twalk from the kernel's lookup cache
+ * (ops_walk_cached) and a Treaddir from the export's listing cache
+ * (ops_readdir_cached).  Never when the fid needs other credentials
+ * (f_cred: a walk as another user needs a worker's), and never waiting
+ * for a fid lock: a fid busy on a worker sends the request there.
  */
-static int
-dispatch_getattr(struct req *r)
-{
-	r->r_fn(r);	/* an fstat of a descriptor the fid holds */
-	return 1;
-}
-
 static int
 dispatch_inline(struct req *r)
 {
 	struct fid	*f = r->r_fid;
-	int		(*fn)(struct req *);
-	int		 rc, excl = 0;
+	int		 rc;
 
-	if (f == NULL || f->f_cred != NULL || r->r_fid2 != NULL ||
-	    (r->r_newfid != NULL && r->r_t.type != P9_TWALK))
+	if (r->r_msg->mt_inline == NULL || f == NULL || f->f_cred != NULL ||
+	    r->r_fid2 != NULL)
 		return 0;
-	switch (r->r_t.type) {
-	case P9_TWALK:
-		/* Moving the fid itself would close its old file here. */
-		if (r->r_newfid == NULL)
-			return 0;
-		fn = ops_walk_cached;
-		break;
-	case P9_TREAD:
-		fn = ops_read_cached;
-		break;
-	case P9_TREADDIR:
-		fn = ops_readdir_cached;
-		excl = 1;
-		break;
-	case P9_TGETATTR:
-		fn = dispatch_getattr;
-		break;
-	case P9_TCLUNK:
-		fn = ops_clunk_nowait;
-		excl = 1;
-		break;
-	default:
-		return 0;
-	}
-	if ((excl ? pthread_rwlock_trywrlock(&f->f_lock) :
+	if ((r->r_excl ? pthread_rwlock_trywrlock(&f->f_lock) :
 	    pthread_rwlock_tryrdlock(&f->f_lock)) != 0)
 		return 0;
-	rc = fn(r);
+	rc = r->r_msg->mt_inline(r);
 	pthread_rwlock_unlock(&f->f_lock);
 	if (rc == 0)
 		return 0;	/* it would have to wait: a worker's */
@@ -362,13 +195,13 @@ dispatch(struct conn *c, struct req *r)
 	}
 	TAILQ_INSERT_TAIL(&c->c_reqs, r, r_entry);
 	c->c_nreqs++;
+	r->r_msg = ops_msg(t->type);
 	if (rc == 0 && c->c_msize != 0 &&
-	    (t->type == P9_TREAD || t->type == P9_TREADDIR)) {
-		count = t->type == P9_TREAD ? t->u.tread.count :
-		    t->u.treaddir.count;
-		if (count > c->c_msize - 11)
-			count = c->c_msize - 11;
-		r->r_reserve = 11 + (size_t)count;
+	    (r->r_msg->mt_flags & MSG_RESERVE)) {
+		count = MSG_U32(t, r->r_msg->mt_count);
+		if (count > c->c_msize - P9_RDATAHDRSZ)
+			count = c->c_msize - P9_RDATAHDRSZ;
+		r->r_reserve = P9_RDATAHDRSZ + (size_t)count;
 		c->c_reserved += r->r_reserve;
 	}
 
@@ -414,8 +247,7 @@ dispatch(struct conn *c, struct req *r)
 		}
 		break;
 	}
-	ops_lookup(t->type, &r->r_fn);
-	if (r->r_fn == NULL) {
+	if (r->r_msg->mt_fn == NULL) {
 		dispatch_now(r, EOPNOTSUPP);
 		return;
 	}

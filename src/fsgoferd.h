@@ -307,7 +307,7 @@ struct req {
 	struct fid		*r_fid2;	/* second fid, or NULL */
 	struct fid		*r_newfid;	/* fid being made, or NULL */
 	int			 r_excl;	/* r_fid locked exclusively */
-	void			(*r_fn)(struct req *);
+	const struct msgtype	*r_msg;		/* its type's row */
 	int			 r_err;		/* host errno, 0 on success */
 	size_t			 r_reserve;	/* counted in c_reserved */
 	uint8_t			*r_out;		/* encoded reply */
@@ -400,12 +400,35 @@ void		 dispatch_finish(struct req *);
 void		 req_free(struct req *);
 void		 version_run(struct conn *);
 
-/* ops.c: handlers run on worker threads */
-void		 ops_lookup(uint8_t, void (**)(struct req *));
-int		 ops_read_cached(struct req *);
-int		 ops_readdir_cached(struct req *);
-int		 ops_walk_cached(struct req *);
-int		 ops_clunk_nowait(struct req *);
+/*
+ * ops.c: handlers run on worker threads, and the table that says, for
+ * each T-message type, which handler answers it and how it uses fids.
+ * A row names its fids by their offset in struct p9_fcall.
+ */
+struct msgtype {
+	uint8_t		  mt_type;	/* the row's own index */
+	void		(*mt_fn)(struct req *);	/* NULL: not served here */
+	/* On the loop, fid locked without waiting: 1 if it answered, 0
+	 * if it would have to wait (then mt_fn runs on a worker). */
+	int		(*mt_inline)(struct req *);
+	uint16_t	  mt_fid;	/* MSG_FID: the main fid */
+	uint16_t	  mt_fid2;	/* MSG_FID2: a second, locked shared */
+	uint16_t	  mt_newfid;	/* MSG_NEWFID: the fid it makes */
+	uint16_t	  mt_count;	/* MSG_BIGIO, MSG_RESERVE: data bytes */
+	int		  mt_flags;
+#define MSG_FID		0x01
+#define MSG_EXCL	0x02	/* the main fid is locked exclusively */
+#define MSG_DROP	0x04	/* the main fid leaves the table at once */
+#define MSG_FID2	0x08
+#define MSG_NEWFID	0x10
+#define MSG_MOVE	0x20	/* newfid == fid: that fid moves, exclusive */
+#define MSG_BIGIO	0x40	/* a large count is worth another CPU */
+#define MSG_RESERVE	0x80	/* the reply carries up to count bytes */
+};
+const struct msgtype *ops_msg(uint8_t);
+/* The uint32_t a row names in a decoded message (mt_fid, mt_count). */
+#define MSG_U32(t, off) \
+	(*(const uint32_t *)(const void *)((const char *)(t) + (off)))
 void		 reply_fcall(struct req *, struct p9_fcall *);
 void		 reply_error(struct req *, int);
 int		 reply_alloc(struct req *, size_t);

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,6 @@
 #define OPS_READ_INLINE_MAX	(64 * 1024)
 /* Below this a copy costs less than mapping and unmapping the pages. */
 #define OPS_READ_MAP_MIN	(128 * 1024)
-
-/* size[4] type[1] tag[2] count[4]: what precedes Rread/Rreaddir data. */
-#define RDATA_HDRSZ	11
 
 static struct server *
 req_srv(struct req *r)
@@ -114,7 +112,7 @@ reply_qid(struct req *r, int err, const struct p9_qid *qid)
 static uint32_t
 data_max(struct req *r, uint32_t count)
 {
-	uint32_t	 max = r->r_conn->c_msize - RDATA_HDRSZ;
+	uint32_t	 max = r->r_conn->c_msize - P9_RDATAHDRSZ;
 
 	return count > max ? max : count;
 }
@@ -125,12 +123,12 @@ reply_data(struct req *r, uint32_t n)
 {
 	struct p9_wbuf	 wb;
 
-	p9_winit(&wb, r->r_out, RDATA_HDRSZ);
-	p9_put32(&wb, RDATA_HDRSZ + n);
+	p9_winit(&wb, r->r_out, P9_RDATAHDRSZ);
+	p9_put32(&wb, P9_RDATAHDRSZ + n);
 	p9_put8(&wb, r->r_t.type + 1);
 	p9_put16(&wb, r->r_t.tag);
 	p9_put32(&wb, n);
-	r->r_outlen = RDATA_HDRSZ + n;
+	r->r_outlen = P9_RDATAHDRSZ + n;
 }
 
 /* The lfile of a plain (non-xattr) fid, or NULL. */
@@ -309,9 +307,12 @@ op_walk(struct req *r)
  * Loop thread, fid locked: a Twalk the kernel's lookup cache can answer
  * without waiting; 0 (nothing done) sends it to a worker.
  */
-int
+static int
 ops_walk_cached(struct req *r)
 {
+	/* Moving the fid itself would close its old file here. */
+	if (r->r_newfid == NULL)
+		return 0;
 	return op_walk_common(r, 1);
 }
 
@@ -425,7 +426,7 @@ read_mapped(struct req *r, struct lfile *lf, uint32_t count)
 		return 0;
 	r->r_out = r->r_outbuf;
 	reply_data(r, m.m_n);
-	r->r_outlen = RDATA_HDRSZ;	/* the data follows from the mapping */
+	r->r_outlen = P9_RDATAHDRSZ;	/* the data follows from the mapping */
 	done = conn_send_mapped(r, m.m_data, m.m_n, read_fill, &rf) == 0;
 	if (!done)
 		r->r_outlen = 0;
@@ -474,17 +475,17 @@ op_read(struct req *r)
 	if (lf->lf_xattr == NULL && (read_window(r, lf, count, 1) ||
 	    read_mapped(r, lf, count)))
 		return;
-	if (reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1) {
+	if (reply_alloc(r, P9_RDATAHDRSZ + (size_t)count) == -1) {
 		reply_error(r, ENOMEM);
 		return;
 	}
 	if (lf->lf_xattr != NULL) {
 		pthread_mutex_lock(&req_srv(r)->s_xattrlock);
-		err = lf_read(lf, r->r_t.u.tread.offset, r->r_out + RDATA_HDRSZ,
+		err = lf_read(lf, r->r_t.u.tread.offset, r->r_out + P9_RDATAHDRSZ,
 		    count, &n);
 		pthread_mutex_unlock(&req_srv(r)->s_xattrlock);
 	} else
-		err = lf_read(lf, r->r_t.u.tread.offset, r->r_out + RDATA_HDRSZ,
+		err = lf_read(lf, r->r_t.u.tread.offset, r->r_out + P9_RDATAHDRSZ,
 		    count, &n);
 	if (err != 0)
 		reply_error(r, err);
@@ -499,7 +500,7 @@ op_read(struct req *r)
  * small read is copied here; a large one only points at its window,
  * and the copy is the send's.
  */
-int
+static int
 ops_read_cached(struct req *r)
 {
 	struct lfile	*lf = plain(r->r_fid);
@@ -510,10 +511,10 @@ ops_read_cached(struct req *r)
 	if (lf != NULL && count > OPS_READ_INLINE_MAX)
 		return read_window(r, lf, count, 0);
 	if (lf == NULL || count > OPS_READ_INLINE_MAX ||
-	    reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1)
+	    reply_alloc(r, P9_RDATAHDRSZ + (size_t)count) == -1)
 		return 0;
 	err = lf_read_cached(lf, r->r_t.u.tread.offset,
-	    r->r_out + RDATA_HDRSZ, count, &n);
+	    r->r_out + P9_RDATAHDRSZ, count, &n);
 	if (err == EAGAIN)
 		return 0;
 	if (err != 0)
@@ -558,7 +559,7 @@ op_write(struct req *r)
  * from the export's listing cache and return 1, or return 0 for a
  * worker to read the directory.
  */
-int
+static int
 ops_readdir_cached(struct req *r)
 {
 	struct lfile	*lf = plain(r->r_fid);
@@ -566,10 +567,10 @@ ops_readdir_cached(struct req *r)
 	int		 err;
 
 	count = data_max(r, r->r_t.u.treaddir.count);
-	if (lf == NULL || reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1)
+	if (lf == NULL || reply_alloc(r, P9_RDATAHDRSZ + (size_t)count) == -1)
 		return 0;
 	err = lf_readdir_cached(lf, r->r_t.u.treaddir.offset,
-	    r->r_out + RDATA_HDRSZ, count, &n);
+	    r->r_out + P9_RDATAHDRSZ, count, &n);
 	if (err == EAGAIN)
 		return 0;
 	if (err != 0)
@@ -591,11 +592,11 @@ op_readdir(struct req *r)
 		return;
 	}
 	count = data_max(r, r->r_t.u.treaddir.count);
-	if (reply_alloc(r, RDATA_HDRSZ + (size_t)count) == -1) {
+	if (reply_alloc(r, P9_RDATAHDRSZ + (size_t)count) == -1) {
 		reply_error(r, ENOMEM);
 		return;
 	}
-	err = lf_readdir(lf, r->r_t.u.treaddir.offset, r->r_out + RDATA_HDRSZ,
+	err = lf_readdir(lf, r->r_t.u.treaddir.offset, r->r_out + P9_RDATAHDRSZ,
 	    count, &n);
 	if (err != 0)
 		reply_error(r, err);
@@ -764,7 +765,7 @@ op_clunk(struct req *r)
 }
 
 /* Loop thread, fid write-locked: Tclunk, or 0 if it would have to wait. */
-int
+static int
 ops_clunk_nowait(struct req *r)
 {
 	int	 err;
@@ -908,47 +909,88 @@ op_getlock(struct req *r)
 		reply_fcall(r, &f);
 }
 
-static const struct {
-	uint8_t	  type;
-	void	(*fn)(struct req *);
-} ops[] = {
-	{ P9_TATTACH,		op_attach },
-	{ P9_TWALK,		op_walk },
-	{ P9_TGETATTR,		op_getattr },
-	{ P9_TSETATTR,		op_setattr },
-	{ P9_TLOPEN,		op_lopen },
-	{ P9_TLCREATE,		op_lcreate },
-	{ P9_TREAD,		op_read },
-	{ P9_TWRITE,		op_write },
-	{ P9_TREADDIR,		op_readdir },
-	{ P9_TMKDIR,		op_mkdir },
-	{ P9_TSYMLINK,		op_symlink },
-	{ P9_TMKNOD,		op_mknod },
-	{ P9_TLINK,		op_link },
-	{ P9_TRENAME,		op_rename },
-	{ P9_TRENAMEAT,		op_renameat },
-	{ P9_TUNLINKAT,		op_unlinkat },
-	{ P9_TREMOVE,		op_remove },
-	{ P9_TCLUNK,		op_clunk },
-	{ P9_TREADLINK,		op_readlink },
-	{ P9_TSTATFS,		op_statfs },
-	{ P9_TFSYNC,		op_fsync },
-	{ P9_TXATTRWALK,	op_xattrwalk },
-	{ P9_TXATTRCREATE,	op_xattrcreate },
-	{ P9_TLOCK,		op_lock },
-	{ P9_TGETLOCK,		op_getlock },
+/* On the loop thread: an fstat of a descriptor the fid holds. */
+static int
+op_getattr_inline(struct req *r)
+{
+	op_getattr(r);
+	return 1;
+}
+
+#define FCALL_AT(m)	((uint16_t)offsetof(struct p9_fcall, u.m))
+
+/*
+ * Everything the server knows about one T-message type, one row each,
+ * indexed by type.  Tversion, Tflush and Tauth have none: dispatch
+ * answers them on the loop.  The fid a row locks exclusively is one
+ * whose state the request changes (open, cursor, clunk); MSG_MOVE is
+ * Twalk's newfid == fid.
+ */
+static const struct msgtype msgtab[256] = {
+	[P9_TATTACH] = { P9_TATTACH, op_attach, NULL,
+	    0, 0, FCALL_AT(tattach.fid), 0, MSG_NEWFID },
+	[P9_TWALK] = { P9_TWALK, op_walk, ops_walk_cached,
+	    FCALL_AT(twalk.fid), 0, FCALL_AT(twalk.newfid), 0,
+	    MSG_FID | MSG_NEWFID | MSG_MOVE },
+	[P9_TXATTRWALK] = { P9_TXATTRWALK, op_xattrwalk, NULL,
+	    FCALL_AT(txattrwalk.fid), 0, FCALL_AT(txattrwalk.newfid), 0,
+	    MSG_FID | MSG_NEWFID },
+	[P9_TGETATTR] = { P9_TGETATTR, op_getattr, op_getattr_inline,
+	    FCALL_AT(tgetattr.fid), 0, 0, 0, MSG_FID },
+	[P9_TSETATTR] = { P9_TSETATTR, op_setattr, NULL,
+	    FCALL_AT(tsetattr.fid), 0, 0, 0, MSG_FID },
+	[P9_TSTATFS] = { P9_TSTATFS, op_statfs, NULL,
+	    FCALL_AT(tstatfs.fid), 0, 0, 0, MSG_FID },
+	[P9_TREADLINK] = { P9_TREADLINK, op_readlink, NULL,
+	    FCALL_AT(treadlink.fid), 0, 0, 0, MSG_FID },
+	[P9_TFSYNC] = { P9_TFSYNC, op_fsync, NULL,
+	    FCALL_AT(tfsync.fid), 0, 0, 0, MSG_FID },
+	[P9_TLOCK] = { P9_TLOCK, op_lock, NULL,
+	    FCALL_AT(tlock.fid), 0, 0, 0, MSG_FID },
+	[P9_TGETLOCK] = { P9_TGETLOCK, op_getlock, NULL,
+	    FCALL_AT(getlock.fid), 0, 0, 0, MSG_FID },
+	[P9_TREAD] = { P9_TREAD, op_read, ops_read_cached,
+	    FCALL_AT(tread.fid), 0, 0, FCALL_AT(tread.count),
+	    MSG_FID | MSG_BIGIO | MSG_RESERVE },
+	[P9_TWRITE] = { P9_TWRITE, op_write, NULL,
+	    FCALL_AT(twrite.fid), 0, 0, FCALL_AT(twrite.count),
+	    MSG_FID | MSG_BIGIO },
+	[P9_TLOPEN] = { P9_TLOPEN, op_lopen, NULL,
+	    FCALL_AT(tlopen.fid), 0, 0, 0, MSG_FID | MSG_EXCL },
+	[P9_TLCREATE] = { P9_TLCREATE, op_lcreate, NULL,
+	    FCALL_AT(tlcreate.fid), 0, 0, 0, MSG_FID | MSG_EXCL },
+	/* One directory cursor per fid. */
+	[P9_TREADDIR] = { P9_TREADDIR, op_readdir, ops_readdir_cached,
+	    FCALL_AT(treaddir.fid), 0, 0, FCALL_AT(treaddir.count),
+	    MSG_FID | MSG_EXCL | MSG_RESERVE },
+	[P9_TXATTRCREATE] = { P9_TXATTRCREATE, op_xattrcreate, NULL,
+	    FCALL_AT(txattrcreate.fid), 0, 0, 0, MSG_FID | MSG_EXCL },
+	[P9_TCLUNK] = { P9_TCLUNK, op_clunk, ops_clunk_nowait,
+	    FCALL_AT(tclunk.fid), 0, 0, 0, MSG_FID | MSG_EXCL | MSG_DROP },
+	[P9_TREMOVE] = { P9_TREMOVE, op_remove, NULL,
+	    FCALL_AT(tremove.fid), 0, 0, 0, MSG_FID | MSG_EXCL | MSG_DROP },
+	[P9_TMKDIR] = { P9_TMKDIR, op_mkdir, NULL,
+	    FCALL_AT(tmkdir.dfid), 0, 0, 0, MSG_FID },
+	[P9_TSYMLINK] = { P9_TSYMLINK, op_symlink, NULL,
+	    FCALL_AT(tsymlink.dfid), 0, 0, 0, MSG_FID },
+	[P9_TMKNOD] = { P9_TMKNOD, op_mknod, NULL,
+	    FCALL_AT(tmknod.dfid), 0, 0, 0, MSG_FID },
+	[P9_TLINK] = { P9_TLINK, op_link, NULL,
+	    FCALL_AT(tlink.dfid), FCALL_AT(tlink.fid), 0, 0,
+	    MSG_FID | MSG_FID2 },
+	[P9_TRENAME] = { P9_TRENAME, op_rename, NULL,
+	    FCALL_AT(trename.fid), FCALL_AT(trename.dfid), 0, 0,
+	    MSG_FID | MSG_FID2 },
+	[P9_TRENAMEAT] = { P9_TRENAMEAT, op_renameat, NULL,
+	    FCALL_AT(trenameat.olddirfid), FCALL_AT(trenameat.newdirfid),
+	    0, 0, MSG_FID | MSG_FID2 },
+	[P9_TUNLINKAT] = { P9_TUNLINKAT, op_unlinkat, NULL,
+	    FCALL_AT(tunlinkat.dirfid), 0, 0, 0, MSG_FID },
 };
 
-void
-ops_lookup(uint8_t type, void (**fnp)(struct req *))
+/* Never NULL: a type the server does not serve has an empty row. */
+const struct msgtype *
+ops_msg(uint8_t type)
 {
-	size_t	 i;
-
-	*fnp = NULL;
-	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
-		if (ops[i].type == type) {
-			*fnp = ops[i].fn;
-			return;
-		}
-	}
+	return &msgtab[type];
 }

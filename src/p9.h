@@ -16,6 +16,7 @@
 #define P9_HDRSZ	7		/* size[4] type[1] tag[2] */
 #define P9_IOHDRSZ	24		/* what the Linux client reserves */
 #define P9_READDIRHDRSZ	24
+#define P9_RDATAHDRSZ	11		/* size[4] type[1] tag[2] count[4] */
 #define P9_QIDSZ	13
 #define P9_NOTAG	0xffffU
 #define P9_NOFID	0xffffffffU

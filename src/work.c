@@ -111,7 +111,7 @@ work_run(struct req *r)
 	if ((err = cred_enter(r->r_conn->c_srv, cr)) != 0)
 		reply_error(r, err);
 	else {
-		r->r_fn(r);
+		r->r_msg->mt_fn(r);
 		cred_leave(r->r_conn->c_srv, cr);
 	}
 	if (f2 != NULL && f2 != f)
@@ -560,10 +560,8 @@ work_submit(struct workq *w, struct reqlist *batch, int quiet)
 
 	TAILQ_FOREACH(r, batch, r_qentry) {
 		n++;
-		if ((r->r_t.type == P9_TWRITE &&
-		    r->r_t.u.twrite.count >= WORK_BIGIO) ||
-		    (r->r_t.type == P9_TREAD &&
-		    r->r_t.u.tread.count >= WORK_BIGIO)) {
+		if ((r->r_msg->mt_flags & MSG_BIGIO) &&
+		    MSG_U32(&r->r_t, r->r_msg->mt_count) >= WORK_BIGIO) {
 			bigio = 1;
 			r->r_bigio = 1;
 		}
