@@ -22,8 +22,6 @@
 #include "p9.h"
 #include "compat.h"
 
-#define FSGOFERD_VERSION	"0.1"
-
 /* Defaults for what a client controls; each has an option. */
 #define DEF_MSIZE		(512 * 1024 + P9_IOHDRSZ)
 #define MAX_MSIZE		(16 * 1024 * 1024)
