@@ -505,7 +505,6 @@ int		 dircache_read(const struct dclist *, size_t *pos, void *,
 /* log.c: the OpenBSD log API. */
 void	log_init(int debug, int facility);
 void	log_setverbose(int);
-int	log_getverbose(void);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -35,12 +35,6 @@ log_setverbose(int v)
 	log_verbose = v;
 }
 
-int
-log_getverbose(void)
-{
-	return log_verbose;
-}
-
 /* Keeps errno, as logit_errno does: "log_warnx(...); return errno;". */
 static void
 vlog(int pri, const char *fmt, va_list ap)
