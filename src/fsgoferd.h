@@ -479,7 +479,7 @@ int		 export_setup(struct server *, const char *, const char *,
 int		 export_trust_add(struct exptrust *, const char *, int,
 		    const char *);
 
-/* fsgoferd.c */
+/* server.c: apart from main() so unit tests and fuzzers link it */
 struct export	*export_find(struct server *, const char *);
 void		 server_stop(struct server *);
 struct event_base *server_base_new(void);
