@@ -503,7 +503,8 @@ conn_free_reply(const void *data, size_t len, void *arg)
 {
 	struct server	*srv = arg;
 
-	bufpool_put(srv->s_pool, (void *)data, len);
+	/* libevent hands back as const the pool buffer we queued. */
+	bufpool_put(srv->s_pool, (void *)(uintptr_t)data, len);
 }
 
 /* A reply sent from a window is out: drop its reference. */

@@ -590,6 +590,8 @@ main(int argc, char *argv[])
 	raise_nofile();
 	log_init(debug || inetd, LOG_DAEMON);
 	log_setverbose(verbose);
+	/* FSGOFERD_VERSION: Makefile.srcs's VERSION, from the Makefiles. */
+	log_info("version %s starting", FSGOFERD_VERSION);
 	if (!debug && !inetd && compat_daemon() == -1)
 		err(1, "daemon");
 	if (user != NULL) {

@@ -22,8 +22,6 @@
 #include "p9.h"
 #include "compat.h"
 
-#define FSGOFERD_VERSION	"0.1"
-
 /* Defaults for what a client controls; each has an option. */
 #define DEF_MSIZE		(512 * 1024 + P9_IOHDRSZ)
 #define MAX_MSIZE		(16 * 1024 * 1024)
@@ -504,7 +502,7 @@ int		 export_setup(struct server *, const char *, const char *,
 int		 export_trust_add(struct exptrust *, const char *, int,
 		    const char *);
 
-/* fsgoferd.c */
+/* server.c: apart from main() so unit tests and fuzzers link it */
 struct export	*export_find(struct server *, const char *);
 void		 server_stop(struct server *);
 struct event_base *server_base_new(void);
@@ -530,7 +528,6 @@ int		 dircache_read(const struct dclist *, size_t *pos, void *,
 /* log.c: the OpenBSD log API. */
 void	log_init(int debug, int facility);
 void	log_setverbose(int);
-int	log_getverbose(void);
 void	log_warn(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_warnx(const char *, ...) __attribute__((format(printf, 1, 2)));
 void	log_info(const char *, ...) __attribute__((format(printf, 1, 2)));

@@ -539,6 +539,7 @@ allow_check(const struct server *srv, const struct sockaddr *sa)
 {
 	const struct sockaddr_in	*sin;
 	const struct sockaddr_in6	*sin6;
+	struct in6_addr			 a6;
 	const uint8_t			*addr;
 	uint8_t				 v4[4];
 	int				 i, family;
@@ -554,8 +555,12 @@ allow_check(const struct server *srv, const struct sockaddr *sa)
 		sin6 = (const struct sockaddr_in6 *)sa;
 		addr = sin6->sin6_addr.s6_addr;
 		family = AF_INET6;
-		/* A v4-mapped peer is judged by its IPv4 address. */
-		if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+		/*
+		 * A v4-mapped peer is judged by its IPv4 address.  The
+		 * test reads a copy: musl's macro casts away const.
+		 */
+		a6 = sin6->sin6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(&a6)) {
 			addr += 12;
 			family = AF_INET;
 		}

@@ -35,22 +35,19 @@ log_setverbose(int v)
 	log_verbose = v;
 }
 
-int
-log_getverbose(void)
-{
-	return log_verbose;
-}
-
+/* Keeps errno, as logit_errno does: "log_warnx(...); return errno;". */
 static void
 vlog(int pri, const char *fmt, va_list ap)
 {
 	char	 buf[2048];
+	int	 saved = errno;
 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	if (log_debugmode)
 		fprintf(stderr, "fsgoferd: %s\n", buf);
 	else
 		syslog(pri, "%s", buf);
+	errno = saved;
 }
 
 static void

@@ -324,7 +324,7 @@ struct parser {
 	int		 p_apply;	/* second pass: set things up */
 	int		 p_errors;
 	struct limits	 p_scratch;	/* first pass: limits go here */
-	char		**p_names;	/* first pass: export names seen */
+	const char	**p_names;	/* first pass: export names seen */
 	int		*p_nameline;
 	size_t		 p_nnames;
 };
@@ -739,8 +739,8 @@ parse_export(struct parser *p, int line)
 {
 	struct tok	*t;
 	struct exptrust	 trust;
-	const char	*name, *path = NULL, *squash = NULL, *tname;
-	char		 where[PATH_MAX + 32], **names;
+	const char	*name, *path = NULL, *squash = NULL, *tname, **names;
+	char		 where[PATH_MAX + 32];
 	int		 flags = 0, idmode = ID_TRUSTED, *lines, isgroup;
 	size_t		 i;
 
@@ -824,7 +824,7 @@ parse_export(struct parser *p, int line)
 		if (lines == NULL)
 			err(1, NULL);
 		p->p_nameline = lines;
-		p->p_names[p->p_nnames] = (char *)name;
+		p->p_names[p->p_nnames] = name;
 		p->p_nameline[p->p_nnames++] = line;
 		return 0;
 	}

@@ -105,7 +105,7 @@ struct conn {
 
 static enum workload	 wl = W_GETATTR;
 static const char	*addr;
-static const char	*aname = "";
+static char		*aname = "";
 static const char	*hostdir;
 static const char	*label;
 static int		 nconns = 1;
@@ -344,7 +344,7 @@ rpc_ok(struct conn *c, struct p9_fcall *t, struct p9_fcall *r, uint8_t rtype)
 }
 
 static uint32_t
-walk1(struct conn *c, uint32_t fid, uint32_t newfid, const char *name)
+walk1(struct conn *c, uint32_t fid, uint32_t newfid, char *name)
 {
 	struct p9_fcall	 t, r;
 	uint32_t	 e;
@@ -355,7 +355,7 @@ walk1(struct conn *c, uint32_t fid, uint32_t newfid, const char *name)
 	t.u.twalk.newfid = newfid;
 	if (name != NULL) {
 		t.u.twalk.nwname = 1;
-		t.u.twalk.wname[0] = (char *)name;
+		t.u.twalk.wname[0] = name;
 	}
 	if ((e = rpc(c, &t, &r, P9_RWALK)) == 0 && name != NULL &&
 	    r.u.rwalk.nwqid != 1)
@@ -388,14 +388,14 @@ lopen(struct conn *c, uint32_t fid, uint32_t flags)
 
 /* Tlcreate on fid, a directory fid that becomes the new open file. */
 static uint32_t
-lcreate(struct conn *c, uint32_t fid, const char *name, uint32_t flags)
+lcreate(struct conn *c, uint32_t fid, char *name, uint32_t flags)
 {
 	struct p9_fcall	 t, r;
 
 	memset(&t, 0, sizeof(t));
 	t.type = P9_TLCREATE;
 	t.u.tlcreate.fid = fid;
-	t.u.tlcreate.name = (char *)name;
+	t.u.tlcreate.name = name;
 	t.u.tlcreate.flags = flags;
 	t.u.tlcreate.mode = 0644;
 	return rpc(c, &t, &r, P9_RLCREATE);
@@ -406,7 +406,7 @@ lcreate(struct conn *c, uint32_t fid, const char *name, uint32_t flags)
  * Tremove when the server lacks it (or -U remove asked for that).
  */
 static void
-remove_name(struct conn *c, uint32_t dfid, const char *name)
+remove_name(struct conn *c, uint32_t dfid, char *name)
 {
 	struct p9_fcall	 t, r;
 	uint32_t	 e;
@@ -415,7 +415,7 @@ remove_name(struct conn *c, uint32_t dfid, const char *name)
 		memset(&t, 0, sizeof(t));
 		t.type = P9_TUNLINKAT;
 		t.u.tunlinkat.dirfid = dfid;
-		t.u.tunlinkat.name = (char *)name;
+		t.u.tunlinkat.name = name;
 		if ((e = rpc(c, &t, &r, P9_RUNLINKAT)) == 0)
 			return;
 		if (e != P9_L_EOPNOTSUPP)
@@ -431,7 +431,7 @@ remove_name(struct conn *c, uint32_t dfid, const char *name)
 }
 
 static void
-mkdir1(struct conn *c, uint32_t dfid, const char *name)
+mkdir1(struct conn *c, uint32_t dfid, char *name)
 {
 	struct p9_fcall	 t, r;
 	uint32_t	 e;
@@ -439,7 +439,7 @@ mkdir1(struct conn *c, uint32_t dfid, const char *name)
 	memset(&t, 0, sizeof(t));
 	t.type = P9_TMKDIR;
 	t.u.tmkdir.dfid = dfid;
-	t.u.tmkdir.name = (char *)name;
+	t.u.tmkdir.name = name;
 	t.u.tmkdir.mode = 0755;
 	if ((e = rpc(c, &t, &r, P9_RMKDIR)) != 0 && e != P9_L_EEXIST)
 		die("Tmkdir %s: Rlerror %s", name, errname(e));
@@ -493,7 +493,7 @@ conn_open(int idx, int nslots)
 	t.u.tattach.fid = ROOTFID;
 	t.u.tattach.afid = P9_NOFID;
 	t.u.tattach.uname = "root";
-	t.u.tattach.aname = (char *)aname;
+	t.u.tattach.aname = aname;
 	t.u.tattach.n_uname = 0;
 	rpc_ok(c, &t, &r, P9_RATTACH);
 

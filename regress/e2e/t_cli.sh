@@ -142,9 +142,9 @@ bad_listen_body()
 atf_test_case startup_log cleanup
 startup_log_head()
 {
-	atf_set descr "The start-up log names the export, every listener" \
-	    "with its real port, and a mount line; TERM stops the daemon" \
-	    "and removes its pidfile"
+	atf_set descr "The start-up log gives the version, names the export," \
+	    "every listener with its real port, and a mount line; TERM stops" \
+	    "the daemon and removes its pidfile"
 }
 startup_log_body()
 {
@@ -160,6 +160,9 @@ fsgoferd: mount with: mount -t 9p -o trans=tcp,port=$E2E_PORT,version=9p2000.L,a
 EOF
 	grep -e 'serving' -e 'listening on' -e 'trans=tcp' log >log.got
 	atf_check -o file:log.want cat log.got
+	# the version (Makefile.srcs's VERSION) comes first
+	atf_check -s exit:0 -o match:'^fsgoferd: version [0-9][0-9.]* starting$' \
+	    sed -n 1p log
 	atf_check_equal "$(cat daemon.pid)" "$(cat pid)"
 	# the advertised port and socket both serve
 	cat >p.in <<EOF

@@ -96,10 +96,10 @@ vis64(struct vis *c, uint64_t *p, uint64_t val)
 }
 
 static void
-visstr(struct vis *c, char **p, const char *val)
+visstr(struct vis *c, char **p, char *val)
 {
 	if (!c->v_check) {
-		*p = (char *)val;
+		*p = val;
 		return;
 	}
 	ATF_CHECK_MSG(*p != NULL, "%s/%d: NULL string", c->v_type,
@@ -161,8 +161,8 @@ n64(struct vis *c, uint64_t typ)
 	return c->v_variant == 0 ? typ : v[c->v_variant];
 }
 
-static const char *
-str(struct vis *c, const char *typ)
+static char *
+str(struct vis *c, char *typ)
 {
 	switch (c->v_variant) {
 	case 1:
